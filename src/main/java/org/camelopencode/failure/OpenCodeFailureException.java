@@ -1,0 +1,70 @@
+package org.camelopencode.failure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A task that ended without a checked result, classified by {@link FailureKind}. Routes handle it
+ * with {@code onException} and match the kind on {@link #getKind()} or on the
+ * {@code CamelOpenCodeFailureKind} header that the component sets beside it.
+ *
+ * <p>The message never contains server passwords or API keys: it is built from the server's error
+ * name and message only.
+ */
+public class OpenCodeFailureException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final FailureKind kind;
+    private final String sessionId;
+    private final transient JsonNode request;
+
+    /**
+     * @param kind the classified kind, never {@code null}
+     * @param message a readable reason, for example {@code "APIError 429: Too Many Requests"}
+     * @param sessionId the OpenCode session the attempt ran in, or {@code null} when none was created
+     * @param request the pending permission or question request ({@code permission.asked} /
+     *     {@code question.asked} properties) for the pending_* kinds, else {@code null}
+     * @param cause the underlying exception, or {@code null}
+     */
+    public OpenCodeFailureException(FailureKind kind, String message, String sessionId, JsonNode request, Throwable cause) {
+        super(kind.wireName() + ": " + message, cause);
+        this.kind = kind;
+        this.sessionId = sessionId;
+        this.request = request;
+    }
+
+    /**
+     * @param kind the classified kind
+     * @param message a readable reason
+     */
+    public OpenCodeFailureException(FailureKind kind, String message) {
+        this(kind, message, null, null, null);
+    }
+
+    /** @return the failure kind */
+    public FailureKind getKind() {
+        return kind;
+    }
+
+    /** @return the failure kind's wire name, for Simple expressions such as {@code ${exception.kindName}} */
+    public String getKindName() {
+        return kind.wireName();
+    }
+
+    /** @return the reason without the kind prefix */
+    public String getReason() {
+        String message = getMessage();
+        String prefix = kind.wireName() + ": ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    /** @return the session the failed attempt ran in, or {@code null} */
+    public String getSessionId() {
+        return sessionId;
+    }
+
+    /** @return the attached permission or question request for pending_* kinds, else {@code null} */
+    public JsonNode getRequest() {
+        return request;
+    }
+}
