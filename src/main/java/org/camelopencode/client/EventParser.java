@@ -1,0 +1,133 @@
+package org.camelopencode.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/**
+ * Turns the JSON data of one event-stream frame into a typed {@link OpenCodeEvent}. Stateless and thread-safe.
+ *
+ * <p>Reads the frames of {@code GET /event} ({@code {"id","type","properties"}}) and of
+ * {@code GET /global/event} ({@code {"directory","project","payload":{...}}}).
+ */
+public final class EventParser {
+
+    /** Payload type of the duplicate copy every durable event gets on {@code /global/event}. */
+    static final String SYNC_TYPE = "sync";
+
+    private final ObjectMapper mapper = OpenCodeJson.mapper();
+
+    /**
+     * Parses the data of a {@code GET /event} frame.
+     *
+     * @param json the frame data, e.g. {@code {"id":"evt_1","type":"session.idle","properties":{"sessionID":"ses_1"}}}
+     * @return the typed event; an unknown type gives a {@link GenericEvent}
+     * @throws OpenCodeProtocolException when the JSON is malformed, not an object, has no string {@code type},
+     *                                   or a known type has properties of the wrong shape
+     */
+    public OpenCodeEvent parse(String json) {
+        return toEvent(readObject(json), json);
+    }
+
+    /**
+     * Parses the data of a {@code GET /global/event} frame.
+     *
+     * @param json the frame data, {@code {"directory"?, "project"?, "payload":{"id","type","properties"}}}
+     * @return the event with its directory and project, or empty for the duplicate {@code payload.type == "sync"} copies
+     * @throws OpenCodeProtocolException when the JSON is malformed or has no {@code payload} object with a {@code type}
+     */
+    public Optional<GlobalEvent> parseGlobal(String json) {
+        JsonNode root = readObject(json);
+        JsonNode payload = root.get("payload");
+        if (payload == null || !payload.isObject()) {
+            throw new OpenCodeProtocolException(
+                    "Global event frame has no payload object: " + OpenCodeProtocolException.excerpt(json));
+        }
+        if (SYNC_TYPE.equals(payload.path("type").asText(null))) {
+            return Optional.empty();
+        }
+        return Optional.of(new GlobalEvent(text(root, "directory"), text(root, "project"), toEvent(payload, json)));
+    }
+
+    private JsonNode readObject(String json) {
+        if (json == null || json.isBlank()) {
+            throw new OpenCodeProtocolException("Event frame is empty");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new OpenCodeProtocolException("Event frame is not valid JSON (" + e.getOriginalMessage() + "): "
+                    + OpenCodeProtocolException.excerpt(json), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new OpenCodeProtocolException("Event frame is not a JSON object: " + OpenCodeProtocolException.excerpt(json));
+        }
+        return root;
+    }
+
+    private OpenCodeEvent toEvent(JsonNode event, String json) {
+        JsonNode typeNode = event.get("type");
+        if (typeNode == null || !typeNode.isTextual() || typeNode.asText().isEmpty()) {
+            throw new OpenCodeProtocolException("Event frame has no type: " + OpenCodeProtocolException.excerpt(json));
+        }
+        String type = typeNode.asText();
+        String id = text(event, "id");
+        JsonNode properties = event.get("properties");
+        if (properties == null || !properties.isObject()) {
+            properties = new ObjectNode(JsonNodeFactory.instance);
+        }
+        String sessionId = text(properties, "sessionID");
+        try {
+            return switch (type) {
+                case "server.connected" -> new ServerConnected(id, type, sessionId, properties);
+                case "server.heartbeat" -> new ServerHeartbeat(id, type, sessionId, properties);
+                case "session.status" -> new SessionStatusChanged(id, type, sessionId, properties,
+                        convert(properties.get("status"), SessionStatus.class));
+                case "session.idle" -> new SessionIdle(id, type, sessionId, properties);
+                case "session.error" -> new SessionError(id, type, sessionId, properties,
+                        convert(properties.get("error"), MessageError.class));
+                case "message.updated" -> new MessageUpdated(id, type, sessionId, properties,
+                        convert(properties.get("info"), MessageInfo.class));
+                case "message.part.updated" -> new MessagePartUpdated(id, type, sessionId, properties,
+                        convert(properties.get("part"), Part.class));
+                case "message.part.delta" -> new MessagePartDelta(id, type, sessionId, properties,
+                        text(properties, "messageID"), text(properties, "partID"), text(properties, "field"),
+                        text(properties, "delta"));
+                case "permission.asked" -> new PermissionAsked(id, type, sessionId, properties,
+                        convert(properties, PermissionRequest.class));
+                case "permission.replied" -> new PermissionReplied(id, type, sessionId, properties,
+                        text(properties, "requestID"), text(properties, "reply"));
+                case "question.asked" -> new QuestionAsked(id, type, sessionId, properties,
+                        convert(properties, QuestionRequest.class));
+                case "question.replied" -> new QuestionReplied(id, type, sessionId, properties,
+                        text(properties, "requestID"));
+                case "question.rejected" -> new QuestionRejected(id, type, sessionId, properties,
+                        text(properties, "requestID"));
+                default -> new GenericEvent(id, type, sessionId, properties);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new OpenCodeProtocolException("Event " + type + " has properties of an unexpected shape: "
+                    + OpenCodeProtocolException.excerpt(json), e);
+        }
+    }
+
+    private <T> T convert(JsonNode node, Class<T> type) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

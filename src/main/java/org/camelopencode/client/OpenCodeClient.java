@@ -1,0 +1,327 @@
+package org.camelopencode.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Typed client of one {@code opencode serve} server's HTTP API (JDK {@link HttpClient}, HTTP/1.1, Jackson).
+ * Every request carries HTTP Basic auth when the endpoint has a password. Thread-safe.
+ *
+ * <p>Errors: non-2xx answers throw {@link OpenCodeApiException} (401/403: {@link OpenCodeAuthenticationException}),
+ * I/O failures and timeouts throw {@link OpenCodeConnectionException}, a 2xx body that is not the expected JSON
+ * throws {@link OpenCodeProtocolException}. Messages name method and path, never credentials.
+ */
+public final class OpenCodeClient implements AutoCloseable {
+
+    private static final String JSON = "application/json";
+
+    private final ServerEndpoint endpoint;
+    private final ClientOptions options;
+    private final HttpClient httpClient;
+    private final ObjectMapper mapper = OpenCodeJson.mapper();
+    private final Object eventStreamLock = new Object();
+    private EventStream eventStream;
+    private volatile boolean closed;
+
+    /**
+     * @param endpoint the server
+     * @param options  timeouts
+     */
+    public OpenCodeClient(ServerEndpoint endpoint, ClientOptions options) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.options = Objects.requireNonNull(options, "options");
+        this.httpClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(options.connectTimeout())
+                .build();
+    }
+
+    /** @return the server this client talks to */
+    public ServerEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Reads {@code GET /global/health}.
+     *
+     * @return health and version
+     */
+    public Health health() {
+        return send("GET", "/global/health", null, options.requestTimeout(), type(Health.class));
+    }
+
+    /**
+     * Creates a session: {@code POST /session {"title":...}}.
+     *
+     * @param title the title, may be null
+     * @return the new session
+     */
+    public Session createSession(String title) {
+        return createSession(new CreateSessionRequest(title, null));
+    }
+
+    /**
+     * Creates a session with per-session permission rules: {@code POST /session}.
+     *
+     * @param request title and rules
+     * @return the new session
+     */
+    public Session createSession(CreateSessionRequest request) {
+        return send("POST", "/session", request, options.requestTimeout(), type(Session.class));
+    }
+
+    /**
+     * Sends a prompt and blocks until the turn ends: {@code POST /session/{id}/message}. The server sends no bytes
+     * while the turn runs (a permission wait can last forever), so pick the timeout with care.
+     *
+     * @param sessionId the session
+     * @param request   the prompt
+     * @param timeout   HTTP request timeout of this call
+     * @return the assistant message with its parts
+     * @throws OpenCodeConnectionException with {@code isTimeout()} when the timeout passes (the turn keeps running
+     *                                     on the server; abort it)
+     */
+    public MessageWithParts prompt(String sessionId, PromptRequest request, Duration timeout) {
+        ClientOptions.requirePositive(timeout, "timeout");
+        return send("POST", sessionPath(sessionId, "/message"), request, timeout, type(MessageWithParts.class));
+    }
+
+    /**
+     * Queues a prompt and returns at once: {@code POST /session/{id}/prompt_async} (answers 204).
+     *
+     * @param sessionId the session
+     * @param request   the prompt
+     */
+    public void promptAsync(String sessionId, PromptRequest request) {
+        send("POST", sessionPath(sessionId, "/prompt_async"), request, options.requestTimeout(), (JavaType) null);
+    }
+
+    /**
+     * Aborts the running turn: {@code POST /session/{id}/abort}. The turn ends with {@code MessageAbortedError}.
+     *
+     * @param sessionId the session
+     * @return the server's answer ({@code true})
+     */
+    public boolean abort(String sessionId) {
+        return sendBoolean("POST", sessionPath(sessionId, "/abort"), null);
+    }
+
+    /**
+     * Reads the messages of a session: {@code GET /session/{id}/message?limit=N}.
+     *
+     * @param sessionId the session
+     * @param limit     the most recent N messages, or null for all
+     * @return the messages, oldest first
+     */
+    public List<MessageWithParts> messages(String sessionId, Integer limit) {
+        String path = sessionPath(sessionId, "/message") + (limit == null ? "" : "?limit=" + limit);
+        return send("GET", path, null, options.requestTimeout(), new TypeReference<List<MessageWithParts>>() { });
+    }
+
+    /**
+     * Reads {@code GET /session/status}. Only non-idle sessions are listed: a missing session is idle.
+     *
+     * @return session id to status
+     */
+    public Map<String, SessionStatus> sessionStatuses() {
+        Map<String, SessionStatus> statuses = send("GET", "/session/status", null, options.requestTimeout(),
+                new TypeReference<LinkedHashMap<String, SessionStatus>>() { });
+        return statuses == null ? Map.of() : statuses;
+    }
+
+    /**
+     * Reads the pending permission requests: {@code GET /permission}.
+     *
+     * @return the requests of all sessions
+     */
+    public List<PermissionRequest> permissions() {
+        return send("GET", "/permission", null, options.requestTimeout(), new TypeReference<List<PermissionRequest>>() { });
+    }
+
+    /**
+     * Answers a permission request: {@code POST /permission/{id}/reply {"reply":"once|always|reject","message"?}}.
+     *
+     * @param requestId the request ({@code per_...})
+     * @param reply     the reply
+     * @param message   feedback to the model (with reject the turn goes on with it), may be null
+     * @return the server's answer ({@code true})
+     */
+    public boolean replyPermission(String requestId, PermissionReply reply, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reply", Objects.requireNonNull(reply, "reply"));
+        if (message != null) {
+            body.put("message", message);
+        }
+        return sendBoolean("POST", "/permission/" + encode(requestId) + "/reply", body);
+    }
+
+    /**
+     * Reads the pending question requests: {@code GET /question}.
+     *
+     * @return the requests of all sessions
+     */
+    public List<QuestionRequest> questions() {
+        return send("GET", "/question", null, options.requestTimeout(), new TypeReference<List<QuestionRequest>>() { });
+    }
+
+    /**
+     * Answers a question request: {@code POST /question/{id}/reply {"answers":[["label"]]}}.
+     *
+     * @param requestId the request ({@code que_...})
+     * @param answers   one list of chosen labels per question
+     * @return the server's answer ({@code true})
+     */
+    public boolean replyQuestion(String requestId, List<List<String>> answers) {
+        return sendBoolean("POST", "/question/" + encode(requestId) + "/reply",
+                Map.of("answers", Objects.requireNonNull(answers, "answers")));
+    }
+
+    /**
+     * Rejects a question request: {@code POST /question/{id}/reject}.
+     *
+     * @param requestId the request
+     * @return the server's answer ({@code true})
+     */
+    public boolean rejectQuestion(String requestId) {
+        return sendBoolean("POST", "/question/" + encode(requestId) + "/reject", null);
+    }
+
+    /**
+     * The one shared {@code GET /event} stream of this server: created and started on the first call, the same
+     * instance afterwards.
+     *
+     * @return the started event stream
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public EventStream eventStream() {
+        synchronized (eventStreamLock) {
+            if (closed) {
+                throw new IllegalStateException("OpenCodeClient for " + endpoint.baseUri() + " is closed");
+            }
+            if (eventStream == null) {
+                eventStream = new EventStream(endpoint, options, EventStreamOptions.defaults());
+                eventStream.start();
+            }
+            return eventStream;
+        }
+    }
+
+    /** Closes the event stream, if one was started. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (eventStreamLock) {
+            closed = true;
+            if (eventStream != null) {
+                eventStream.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenCodeClient[" + endpoint + "]";
+    }
+
+    private boolean sendBoolean(String method, String path, Object body) {
+        Boolean result = send(method, path, body, options.requestTimeout(), type(Boolean.class));
+        return Boolean.TRUE.equals(result);
+    }
+
+    private JavaType type(Class<?> type) {
+        return mapper.constructType(type);
+    }
+
+    private <T> T send(String method, String path, Object body, Duration timeout, TypeReference<T> responseType) {
+        return send(method, path, body, timeout, mapper.constructType(responseType));
+    }
+
+    /** Sends one request; responseType null means the body is ignored (e.g. 204). */
+    private <T> T send(String method, String path, Object body, Duration timeout, JavaType responseType) {
+        String request = method + " " + path;
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve(path))
+                .timeout(timeout)
+                .header("Accept", JSON);
+        endpoint.authorizationHeader().ifPresent(header -> builder.header("Authorization", header));
+        if (body != null) {
+            builder.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(request, body)));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            String what = e instanceof HttpConnectTimeoutException ? "connect timed out after " + options.connectTimeout()
+                    : "no response within " + timeout;
+            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": " + what, e, true);
+        } catch (ConnectException e) {
+            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": connection refused", e, false);
+        } catch (IOException e) {
+            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": I/O error ("
+                    + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")", e, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": interrupted", e, false);
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            throw ApiErrors.toException(request, status, response.body());
+        }
+        if (responseType == null) {
+            return null;
+        }
+        return fromJson(request, response.body(), responseType);
+    }
+
+    private byte[] toJson(String request, Object body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new OpenCodeClientException(request + ": cannot serialize the request body", e);
+        }
+    }
+
+    private <T> T fromJson(String request, String body, JavaType responseType) {
+        if (body == null || body.isBlank()) {
+            throw new OpenCodeProtocolException(request + ": expected JSON but the response body is empty");
+        }
+        try {
+            JsonNode tree = mapper.readTree(body);
+            if (tree == null || tree.isMissingNode()) {
+                throw new OpenCodeProtocolException(request + ": expected JSON but got: " + OpenCodeProtocolException.excerpt(body));
+            }
+            return mapper.treeToValue(tree, responseType);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new OpenCodeProtocolException(request + ": response is not the expected JSON ("
+                    + responseType.getTypeName() + "): " + OpenCodeProtocolException.excerpt(body), e);
+        }
+    }
+
+    private static String sessionPath(String sessionId, String suffix) {
+        return "/session/" + encode(sessionId) + suffix;
+    }
+
+    private static String encode(String pathSegment) {
+        if (pathSegment == null || pathSegment.isBlank()) {
+            throw new IllegalArgumentException("id must not be blank");
+        }
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
