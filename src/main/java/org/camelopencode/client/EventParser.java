@@ -60,7 +60,7 @@ public final class EventParser {
         try {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new OpenCodeProtocolException("Event frame is not valid JSON (" + e.getOriginalMessage() + "): "
+            throw new OpenCodeProtocolException("Event frame is not valid JSON (" + OpenCodeProtocolException.excerpt(e.getOriginalMessage()) + "): "
                     + OpenCodeProtocolException.excerpt(json), e);
         }
         if (root == null || !root.isObject()) {
