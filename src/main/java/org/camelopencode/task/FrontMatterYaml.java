@@ -50,7 +50,7 @@ final class FrontMatterYaml {
         if (!(loaded instanceof Map<?, ?> map)) {
             throw new TaskProblem("front matter must be a YAML mapping of keys, got " + describeType(loaded));
         }
-        return toObject(map, "front matter", 0);
+        return toObject(map, "", 0);
     }
 
     private static LoadSettings settings() {
@@ -65,7 +65,8 @@ final class FrontMatterYaml {
 
     private static JsonNode toNode(Object value, String path, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new TaskProblem(path + " is nested more than " + MAX_DEPTH + " levels deep");
+            throw new TaskProblem("key '" + topKey(path) + "' is nested more than " + MAX_DEPTH
+                    + " levels deep (a recursive alias?)");
         }
         if (value == null) {
             return NODES.nullNode();
@@ -90,19 +91,32 @@ final class FrontMatterYaml {
             }
             return array;
         }
-        throw new TaskProblem(path + " holds " + describeType(value) + ", which JSON cannot represent");
+        throw new TaskProblem("key '" + topKey(path) + "' holds " + describeType(value) + " at " + path
+                + ", which JSON cannot represent");
     }
 
+    /** @param path {@code ""} for the front matter itself, else a dotted path such as {@code schema.properties} */
     private static ObjectNode toObject(Map<?, ?> map, String path, int depth) {
         ObjectNode object = NODES.objectNode();
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             if (!(entry.getKey() instanceof String key)) {
-                throw new TaskProblem(path + " has a key that is not a string: " + entry.getKey());
+                String where = path.isEmpty() ? "front matter" : "key '" + topKey(path) + "' at " + path;
+                throw new TaskProblem(where + " has a key that is not a string: " + entry.getKey());
             }
-            String childPath = depth == 0 ? "key '" + key + "'" : path + "." + key;
-            object.set(key, toNode(entry.getValue(), childPath, depth + 1));
+            object.set(key, toNode(entry.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1));
         }
         return object;
+    }
+
+    private static String topKey(String path) {
+        int end = path.length();
+        for (int index = 0; index < path.length(); index++) {
+            if (path.charAt(index) == '.' || path.charAt(index) == '[') {
+                end = index;
+                break;
+            }
+        }
+        return path.substring(0, end);
     }
 
     private static String describe(MarkedYamlEngineException e) {
@@ -117,13 +131,15 @@ final class FrontMatterYaml {
     }
 
 
-    static String describeType(Object value) {
+    private static String describeType(Object value) {
         if (value instanceof Map<?, ?>) {
             return "a mapping";
         } else if (value instanceof List<?>) {
             return "a list";
         } else if (value instanceof String) {
             return "a string";
+        } else if (value instanceof Double number && !Double.isFinite(number)) {
+            return "a non-finite number (" + number + ")";
         } else if (value instanceof Number) {
             return "a number";
         } else if (value instanceof Boolean) {

@@ -90,11 +90,11 @@ public final class TaskRecords {
         try {
             T record = MAPPER.readValue(json, type);
             if (record == null) {
-                throw new IllegalArgumentException("not a " + type.getSimpleName() + ": the JSON is null");
+                throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": the JSON is null");
             }
             return record;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a " + type.getSimpleName() + ": "
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": "
                     + TaskProblem.firstLine(e.getOriginalMessage()), e);
         }
     }
