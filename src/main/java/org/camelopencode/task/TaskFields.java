@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.camelopencode.failure.OpenCodeFailureException;
 
@@ -171,7 +172,7 @@ final class TaskFields {
             case NUMBER -> "a number (" + value.asText() + ")";
             case BOOLEAN -> "a boolean (" + value.asText() + ")";
             case STRING -> "a string ('" + value.asText() + "')";
-            default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 }
