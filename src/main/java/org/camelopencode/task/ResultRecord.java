@@ -1,0 +1,75 @@
+package org.camelopencode.task;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * The success record {@code <outbox>/<name>.result.json} of the file-drop contract (DESIGN.md), fields
+ * in this order: {@code status, task, sessionId, model, text, json?, tokens, cost, attempts, durationMs}.
+ * It carries only these fields; never secrets.
+ *
+ * @param status always {@code "completed"}
+ * @param task the task name
+ * @param sessionId the OpenCode session of the successful attempt
+ * @param model {@code provider/model} that answered
+ * @param text the final assistant text
+ * @param json the parsed answer when {@code expect=json}; omitted from the JSON when {@code null}
+ * @param tokens token usage of the final assistant message
+ * @param cost the cost reported on the final assistant message, in US dollars
+ * @param attempts how many attempts were made, at least 1
+ * @param durationMs wall time from first dispatch to the result, in milliseconds
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"status", "task", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs"})
+public record ResultRecord(
+        String status,
+        String task,
+        String sessionId,
+        String model,
+        String text,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode json,
+        TokenCounts tokens,
+        double cost,
+        int attempts,
+        long durationMs) {
+
+    /** The only status of a result record. */
+    public static final String COMPLETED = "completed";
+
+    /**
+     * @throws IllegalArgumentException when {@code status} is not {@code "completed"} or {@code task} is blank
+     * @throws NullPointerException when {@code task} or {@code tokens} is {@code null}
+     */
+    public ResultRecord {
+        if (!COMPLETED.equals(status)) {
+            throw new IllegalArgumentException("a result record has status 'completed', got '" + status + "'");
+        }
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(tokens, "tokens");
+        if (task.isBlank()) {
+            throw new IllegalArgumentException("task must not be blank");
+        }
+    }
+
+    /**
+     * Builds a result record with status {@code "completed"}.
+     *
+     * @param task the task name
+     * @param sessionId the session of the successful attempt
+     * @param model {@code provider/model}
+     * @param text the final assistant text
+     * @param json the parsed answer, or {@code null} for text tasks
+     * @param tokens token usage
+     * @param cost cost in US dollars
+     * @param attempts attempts made
+     * @param durationMs wall time in milliseconds
+     * @return the record
+     */
+    public static ResultRecord completed(String task, String sessionId, String model, String text, JsonNode json,
+            TokenCounts tokens, double cost, int attempts, long durationMs) {
+        return new ResultRecord(COMPLETED, task, sessionId, model, text, json, tokens, cost, attempts, durationMs);
+    }
+}

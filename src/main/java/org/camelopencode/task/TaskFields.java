@@ -1,0 +1,178 @@
+package org.camelopencode.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.camelopencode.failure.OpenCodeFailureException;
+
+/**
+ * Validates the keys of a task (from JSON or from YAML front matter, both as an {@link ObjectNode})
+ * and builds the {@link TaskSpec}. A key whose value is {@code null} counts as absent.
+ */
+final class TaskFields {
+
+    /** Every key a task file may use, in the order error messages list them. */
+    static final List<String> ALLOWED_KEYS =
+            List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage");
+
+    /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
+    private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
+
+    private static final Pattern WHOLE_SECONDS = Pattern.compile("[+-]?\\d+");
+
+    private TaskFields() {
+    }
+
+    /**
+     * @param name the task name
+     * @param fields the keys of the task
+     * @param bodyPrompt the Markdown body, or {@code null} when the format has none
+     * @return the task
+     * @throws TaskProblem naming the key and the problem
+     */
+    static TaskSpec toTask(String name, ObjectNode fields, String bodyPrompt) {
+        rejectUnknownKeys(fields);
+        String prompt = prompt(fields, bodyPrompt);
+        String model = optionalText(fields, "model");
+        if (model != null && !MODEL.matcher(model).matches()) {
+            throw new TaskProblem("key 'model' must be 'provider/model' (for example 'anthropic/claude-sonnet-4'), got '"
+                    + model + "'");
+        }
+        Expectation expect = expect(fields);
+        JsonNode schema = schema(fields);
+        if (schema != null && expect == Expectation.TEXT) {
+            throw new TaskProblem("key 'schema' needs expect 'json' (or no expect), but expect is 'text'");
+        }
+        return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
+                expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"));
+    }
+
+    private static void rejectUnknownKeys(ObjectNode fields) {
+        for (Iterator<String> keys = fields.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!ALLOWED_KEYS.contains(key)) {
+                throw new TaskProblem("unknown key '" + key + "'; allowed keys: " + String.join(", ", ALLOWED_KEYS));
+            }
+        }
+    }
+
+    private static String prompt(ObjectNode fields, String bodyPrompt) {
+        String keyPrompt = text(fields, "prompt");
+        boolean hasBody = bodyPrompt != null && !bodyPrompt.isBlank();
+        if (keyPrompt != null && hasBody) {
+            throw new TaskProblem("the prompt is ambiguous: front matter has key 'prompt' and the body has text too");
+        }
+        String prompt = keyPrompt != null ? keyPrompt : bodyPrompt;
+        if (prompt == null || prompt.isBlank()) {
+            throw new TaskProblem(bodyPrompt == null ? "key 'prompt' is missing or empty" : "the prompt is empty (no text in the body and no key 'prompt')");
+        }
+        return prompt.trim();
+    }
+
+    private static Expectation expect(ObjectNode fields) {
+        String value = text(fields, "expect");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Expectation.parse(value);
+        } catch (OpenCodeFailureException e) {
+            throw new TaskProblem("key 'expect' must be 'text' or 'json', got '" + value + "'");
+        }
+    }
+
+    private static JsonNode schema(ObjectNode fields) {
+        JsonNode value = present(fields, "schema");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new TaskProblem("key 'schema' must be an object (a JSON Schema), got " + describe(value));
+        }
+        return value;
+    }
+
+    private static Duration timeout(ObjectNode fields) {
+        JsonNode value = present(fields, "timeout");
+        if (value == null) {
+            return null;
+        }
+        Duration timeout;
+        if (value.isIntegralNumber()) {
+            timeout = seconds(value.asText());
+        } else if (value.isTextual()) {
+            timeout = parseTimeoutText(value.asText().trim());
+        } else {
+            throw new TaskProblem("key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got "
+                    + describe(value));
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new TaskProblem("key 'timeout' must be positive, got '" + value.asText() + "'");
+        }
+        return timeout;
+    }
+
+    private static Duration parseTimeoutText(String text) {
+        if (WHOLE_SECONDS.matcher(text).matches()) {
+            return seconds(text);
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new TaskProblem("key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got '"
+                    + text + "'");
+        }
+    }
+
+    private static Duration seconds(String digits) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            throw new TaskProblem("key 'timeout' is too large: " + digits + " seconds");
+        }
+    }
+
+    private static String optionalText(ObjectNode fields, String key) {
+        String value = text(fields, key);
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        if (trimmed.isEmpty()) {
+            throw new TaskProblem("key '" + key + "' must not be empty");
+        }
+        return trimmed;
+    }
+
+    private static String text(ObjectNode fields, String key) {
+        JsonNode value = present(fields, key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new TaskProblem("key '" + key + "' must be a string, got " + describe(value));
+        }
+        return value.textValue();
+    }
+
+    private static JsonNode present(ObjectNode fields, String key) {
+        JsonNode value = fields.get(key);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static String describe(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case NUMBER -> "a number (" + value.asText() + ")";
+            case BOOLEAN -> "a boolean (" + value.asText() + ")";
+            case STRING -> "a string ('" + value.asText() + "')";
+            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+}

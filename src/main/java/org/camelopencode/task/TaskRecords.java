@@ -1,0 +1,101 @@
+package org.camelopencode.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * Writes and reads the result and error records of the file-drop contract as pretty JSON with the
+ * field order of DESIGN.md ({@code "key": value}, two-space indent, no trailing newline).
+ */
+public final class TaskRecords {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
+    private TaskRecords() {
+    }
+
+    /**
+     * @param taskName the task name
+     * @return the outbox file name of its result, {@code <name>.result.json}
+     */
+    public static String resultFileName(String taskName) {
+        return Objects.requireNonNull(taskName, "taskName") + ".result.json";
+    }
+
+    /**
+     * @param taskName the task name
+     * @return the dead-letter file name of its error record, {@code <name>.error.json}
+     */
+    public static String errorFileName(String taskName) {
+        return Objects.requireNonNull(taskName, "taskName") + ".error.json";
+    }
+
+    /**
+     * @param record the result
+     * @return the record as pretty JSON; {@code json} is omitted when {@code null}
+     */
+    public static String toJson(ResultRecord record) {
+        return write(Objects.requireNonNull(record, "record"));
+    }
+
+    /**
+     * @param record the failure
+     * @return the record as pretty JSON; {@code sessionId} and {@code request} are omitted when {@code null}
+     */
+    public static String toJson(ErrorRecord record) {
+        return write(Objects.requireNonNull(record, "record"));
+    }
+
+    /**
+     * @param json the content of a {@code .result.json} file
+     * @return the record
+     * @throws IllegalArgumentException when the text is not JSON, not a result record, or its status is
+     *     not {@code "completed"}
+     */
+    public static ResultRecord readResult(String json) {
+        return read(json, ResultRecord.class);
+    }
+
+    /**
+     * @param json the content of an {@code .error.json} file
+     * @return the record
+     * @throws IllegalArgumentException when the text is not JSON, not an error record, or its status is
+     *     not {@code "failed"}
+     */
+    public static ErrorRecord readError(String json) {
+        return read(json, ErrorRecord.class);
+    }
+
+    private static String write(Object record) {
+        try {
+            return WRITER.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            // Records of strings, numbers and JSON trees always serialize; this is a bug, not bad input.
+            throw new UncheckedIOException("cannot write " + record.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        Objects.requireNonNull(json, "json");
+        try {
+            T record = MAPPER.readValue(json, type);
+            if (record == null) {
+                throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": the JSON is null");
+            }
+            return record;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": "
+                    + TaskProblem.firstLine(e.getOriginalMessage()), e);
+        }
+    }
+}

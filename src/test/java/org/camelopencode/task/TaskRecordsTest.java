@@ -1,0 +1,173 @@
+package org.camelopencode.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.junit.jupiter.api.Test;
+
+/** The result and error records: exact field names, order, omissions and round trips. */
+class TaskRecordsTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static List<String> fieldNames(String json) throws Exception {
+        List<String> names = new ArrayList<>();
+        MAPPER.readTree(json).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static ResultRecord jsonResult() throws Exception {
+        return ResultRecord.completed("fix-bug", "ses_1", "anthropic/claude-sonnet-4", "{\"ok\":true}",
+                MAPPER.readTree("{\"ok\":true}"), new TokenCounts(120, 30, 5), 0.0125, 2, 4321);
+    }
+
+    @Test
+    void resultRecordFieldsInContractOrder() throws Exception {
+        String json = TaskRecords.toJson(jsonResult());
+
+        assertThat(fieldNames(json)).containsExactly(
+                "status", "task", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs");
+        JsonNode tree = MAPPER.readTree(json);
+        assertThat(tree.get("status").asText()).isEqualTo("completed");
+        assertThat(tree.get("task").asText()).isEqualTo("fix-bug");
+        assertThat(tree.get("sessionId").asText()).isEqualTo("ses_1");
+        assertThat(tree.get("model").asText()).isEqualTo("anthropic/claude-sonnet-4");
+        assertThat(tree.get("text").asText()).isEqualTo("{\"ok\":true}");
+        assertThat(tree.get("json")).isEqualTo(MAPPER.readTree("{\"ok\":true}"));
+        assertThat(fieldNames(tree.get("tokens").toString())).containsExactly("input", "output", "reasoning");
+        assertThat(tree.get("tokens").get("input").asLong()).isEqualTo(120);
+        assertThat(tree.get("tokens").get("output").asLong()).isEqualTo(30);
+        assertThat(tree.get("tokens").get("reasoning").asLong()).isEqualTo(5);
+        assertThat(tree.get("cost").asDouble()).isEqualTo(0.0125);
+        assertThat(tree.get("attempts").asInt()).isEqualTo(2);
+        assertThat(tree.get("durationMs").asLong()).isEqualTo(4321);
+    }
+
+    @Test
+    void resultRecordIsPrettyPrinted() {
+        ResultRecord record = ResultRecord.completed("t", "ses_2", "a/b", "hi", null, new TokenCounts(1, 2, 0), 0, 1, 7);
+
+        assertThat(TaskRecords.toJson(record)).isEqualTo("""
+                {
+                  "status": "completed",
+                  "task": "t",
+                  "sessionId": "ses_2",
+                  "model": "a/b",
+                  "text": "hi",
+                  "tokens": {
+                    "input": 1,
+                    "output": 2,
+                    "reasoning": 0
+                  },
+                  "cost": 0.0,
+                  "attempts": 1,
+                  "durationMs": 7
+                }""");
+    }
+
+    @Test
+    void resultJsonIsOmittedWhenNull() throws Exception {
+        String json = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, 1, 1));
+
+        assertThat(fieldNames(json)).doesNotContain("json")
+                .containsExactly("status", "task", "sessionId", "model", "text", "tokens", "cost", "attempts", "durationMs");
+    }
+
+    @Test
+    void resultRoundTrip() throws Exception {
+        ResultRecord original = jsonResult();
+
+        assertThat(TaskRecords.readResult(TaskRecords.toJson(original))).isEqualTo(original);
+        ResultRecord textOnly = ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0.5, 1, 9);
+        assertThat(TaskRecords.readResult(TaskRecords.toJson(textOnly))).isEqualTo(textOnly);
+    }
+
+    @Test
+    void errorRecordFieldsInContractOrder() throws Exception {
+        JsonNode request = MAPPER.readTree("{\"id\":\"per_1\",\"permission\":\"bash\",\"patterns\":[\"rm -rf *\"]}");
+        OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.PENDING_PERMISSION,
+                "permission 'bash' asked and escalated", "ses_9", request, null);
+
+        String json = TaskRecords.toJson(ErrorRecord.of("deploy", failure, 1));
+
+        assertThat(fieldNames(json)).containsExactly("status", "task", "failure", "message", "sessionId", "attempts", "request");
+        JsonNode tree = MAPPER.readTree(json);
+        assertThat(tree.get("status").asText()).isEqualTo("failed");
+        assertThat(tree.get("task").asText()).isEqualTo("deploy");
+        assertThat(tree.get("failure").asText()).isEqualTo("pending_permission");
+        assertThat(tree.get("message").asText()).isEqualTo("permission 'bash' asked and escalated");
+        assertThat(tree.get("sessionId").asText()).isEqualTo("ses_9");
+        assertThat(tree.get("attempts").asInt()).isEqualTo(1);
+        assertThat(tree.get("request")).isEqualTo(request);
+    }
+
+    @Test
+    void errorSessionAndRequestAreOmittedWhenNull() {
+        OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.INVALID_TASK, "x.md: is empty");
+
+        assertThat(TaskRecords.toJson(ErrorRecord.of("x", failure, 0))).isEqualTo("""
+                {
+                  "status": "failed",
+                  "task": "x",
+                  "failure": "invalid_task",
+                  "message": "x.md: is empty",
+                  "attempts": 0
+                }""");
+    }
+
+    @Test
+    void errorRoundTrip() throws Exception {
+        OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.PENDING_QUESTION, "asked",
+                "ses_3", MAPPER.readTree("{\"questions\":[{\"question\":\"Which?\"}]}"), null);
+        ErrorRecord original = ErrorRecord.of("q", failure, 2);
+
+        ErrorRecord read = TaskRecords.readError(TaskRecords.toJson(original));
+
+        assertThat(read).isEqualTo(original);
+        assertThat(read.failureKind()).contains(FailureKind.PENDING_QUESTION);
+        ErrorRecord bare = ErrorRecord.of("b", new OpenCodeFailureException(FailureKind.TIMEOUT, "deadline PT30S passed"), 2);
+        assertThat(TaskRecords.readError(TaskRecords.toJson(bare))).isEqualTo(bare);
+    }
+
+    @Test
+    void readingTheWrongRecordOrGarbageIsAClearError() {
+        String error = TaskRecords.toJson(ErrorRecord.of("x", new OpenCodeFailureException(FailureKind.TIMEOUT, "late"), 1));
+        String result = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, 1, 1));
+
+        assertThatThrownBy(() -> TaskRecords.readResult(error))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a valid ResultRecord")
+                .hasMessageContaining("status 'completed', got 'failed'");
+        assertThatThrownBy(() -> TaskRecords.readError(result))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("status 'failed', got 'completed'");
+        assertThatThrownBy(() -> TaskRecords.readResult("{not json"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a valid ResultRecord: ");
+        assertThatThrownBy(() -> TaskRecords.readError("null"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a valid ErrorRecord: the JSON is null");
+    }
+
+    @Test
+    void unknownFailureNamesSurviveReading() {
+        ErrorRecord read = TaskRecords.readError("{\"status\":\"failed\",\"task\":\"t\",\"failure\":\"future_kind\",\"message\":\"m\",\"attempts\":1}");
+
+        assertThat(read.failure()).isEqualTo("future_kind");
+        assertThat(read.failureKind()).isEmpty();
+        assertThat(read.sessionId()).isNull();
+        assertThat(read.request()).isNull();
+    }
+
+    @Test
+    void recordFileNames() {
+        assertThat(TaskRecords.resultFileName("fix-bug")).isEqualTo("fix-bug.result.json");
+        assertThat(TaskRecords.errorFileName("fix-bug")).isEqualTo("fix-bug.error.json");
+    }
+}
