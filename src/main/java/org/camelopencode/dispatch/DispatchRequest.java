@@ -1,0 +1,91 @@
+package org.camelopencode.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Objects;
+import org.camelopencode.client.ModelReference;
+
+/**
+ * One attempt of one task, as the dispatcher runs it: a fresh session titled {@link #sessionTitle()},
+ * one prompt, and the completion gate.
+ *
+ * @param prompt the prompt text, never blank
+ * @param model the model as {@code provider/model}, or {@code null} for the server's default
+ * @param agent the OpenCode agent (for example {@code build}, {@code plan}), or {@code null} for the default
+ * @param system an extra system prompt, or {@code null}
+ * @param title the task's name or title, used in the session title; {@code null} = {@code "task"}
+ * @param expectJson whether the reply must be JSON (a single fenced {@code ```json} block counts)
+ * @param schema a JSON Schema sent as {@code format: {type: json_schema}}; the reply then lands in
+ *     {@code info.structured}; {@code null} for none
+ * @param timeout the deadline of this attempt, measured from the call to dispatch; positive
+ * @param runId the run this attempt belongs to, or {@code null}
+ * @param stage the stage of the run, or {@code null}
+ * @param attempt the attempt number, 1 for the first
+ */
+public record DispatchRequest(
+        String prompt,
+        String model,
+        String agent,
+        String system,
+        String title,
+        boolean expectJson,
+        JsonNode schema,
+        Duration timeout,
+        String runId,
+        String stage,
+        int attempt) {
+
+    /** Validates the fields; see the record description. */
+    public DispatchRequest {
+        if (prompt == null || prompt.isBlank()) {
+            throw new IllegalArgumentException("prompt must not be blank");
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt starts at 1, was " + attempt);
+        }
+        if (model != null && model.isBlank()) {
+            model = null;
+        }
+        if (model != null) {
+            ModelReference.parse(model);
+        }
+    }
+
+    /**
+     * A plain text request with defaults: server's model and agent, first attempt.
+     *
+     * @param prompt the prompt
+     * @param timeout the deadline
+     * @return the request
+     */
+    public static DispatchRequest of(String prompt, Duration timeout) {
+        return new DispatchRequest(prompt, null, null, null, null, false, null, timeout, null, null, 1);
+    }
+
+    /**
+     * The session title that says which task, run, stage and attempt the session is for, for
+     * example {@code "fix-bug [run r1, stage plan, attempt 2]"}.
+     *
+     * @return the title sent with {@code POST /session}
+     */
+    public String sessionTitle() {
+        StringBuilder title = new StringBuilder(this.title == null || this.title.isBlank() ? "task" : this.title);
+        title.append(" [");
+        if (runId != null) {
+            title.append("run ").append(runId).append(", ");
+        }
+        if (stage != null) {
+            title.append("stage ").append(stage).append(", ");
+        }
+        return title.append("attempt ").append(attempt).append(']').toString();
+    }
+
+    /** @return a copy with another attempt number */
+    public DispatchRequest withAttempt(int newAttempt) {
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt);
+    }
+}

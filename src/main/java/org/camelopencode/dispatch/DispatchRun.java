@@ -1,0 +1,352 @@
+package org.camelopencode.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.camelopencode.client.EventListener;
+import org.camelopencode.client.EventStream;
+import org.camelopencode.client.MessageError;
+import org.camelopencode.client.MessageWithParts;
+import org.camelopencode.client.OpenCodeAuthenticationException;
+import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.OpenCodeClientException;
+import org.camelopencode.client.OpenCodeConnectionException;
+import org.camelopencode.client.OpenCodeEvent;
+import org.camelopencode.client.PermissionAsked;
+import org.camelopencode.client.QuestionAsked;
+import org.camelopencode.client.SessionError;
+import org.camelopencode.client.SessionIdle;
+import org.camelopencode.client.SessionStatusChanged;
+import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.PermissionRequest;
+import org.camelopencode.client.QuestionRequest;
+import org.camelopencode.client.SessionStatus;
+import org.camelopencode.client.Subscription;
+import org.camelopencode.failure.FailureClassifier;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt in flight: session, prompt, then the gate re-judged on every relevant event
+ * ({@code session.idle}, {@code session.status}), on reconnects of the event stream and on a
+ * slow safety poll, until a verdict, an interruption or the deadline.
+ */
+final class DispatchRun implements EventListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchRun.class);
+    private static final long SETTLE_RECHECK_MILLIS = 200;
+    private static final long UNREACHABLE_RECHECK_MILLIS = 1000;
+
+    private final OpenCodeClient client;
+    private final DispatchRequest request;
+    private final DispatchOptions options;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final CompletableFuture<DispatchResult> result = new CompletableFuture<>();
+    private final AtomicBoolean evaluating = new AtomicBoolean();
+    private final AtomicBoolean evaluateAgain = new AtomicBoolean();
+    private final long startNanos = System.nanoTime();
+
+    private volatile String sessionId;
+    private volatile Subscription subscription;
+    private volatile ScheduledFuture<?> deadline;
+    private volatile ScheduledFuture<?> poll;
+    private volatile long idleSinceNanos = -1;
+    private volatile long unreachableSinceNanos = -1;
+    private volatile MessageError lastSessionError;
+
+    DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
+            ScheduledExecutorService scheduler, ExecutorService workers) {
+        this.client = client;
+        this.request = request;
+        this.options = options;
+        this.scheduler = scheduler;
+        this.workers = workers;
+    }
+
+    CompletableFuture<DispatchResult> result() {
+        return result;
+    }
+
+    void start() {
+        deadline = scheduler.schedule(this::onDeadline, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        submit(this::begin);
+    }
+
+    void cancel(String reason) {
+        abortQuietly();
+        fail(FailureKind.PROVIDER_UNAVAILABLE, reason, null, null);
+    }
+
+    private void begin() {
+        try {
+            sessionId = client.createSession(request.sessionTitle()).id();
+            EventStream events = client.eventStream();
+            subscription = events.subscribe(sessionId, this);
+            LOG.info("Dispatching '{}' in session {}{}", request.sessionTitle(), sessionId,
+                    request.model() == null ? "" : " with model " + request.model());
+            client.promptAsync(sessionId, Prompts.of(request));
+            long pollMillis = options.pollInterval().toMillis();
+            poll = scheduler.scheduleWithFixedDelay(this::requestEvaluation, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        } catch (OpenCodeClientException failure) {
+            finishWith(FailureClassifier.fromClientException(failure, sessionId));
+        } catch (RuntimeException unexpected) {
+            fail(FailureKind.AGENT_ERROR, "dispatch could not start: " + unexpected, null, unexpected);
+        }
+    }
+
+    // Event-stream callbacks run on the stream's reader thread: record and hand off, never block.
+
+    @Override
+    public void onEvent(OpenCodeEvent event) {
+        if (result.isDone()) {
+            return;
+        }
+        if (event instanceof SessionIdle) {
+            markIdle();
+            requestEvaluation();
+        } else if (event instanceof SessionStatusChanged changed) {
+            if (changed.status() == null || changed.status().isIdle()) {
+                markIdle();
+                requestEvaluation();
+            } else {
+                idleSinceNanos = -1;
+            }
+        } else if (event instanceof PermissionAsked asked) {
+            interrupt(FailureKind.PENDING_PERMISSION, "the agent asked for permission '" + asked.request().permission()
+                    + "' " + asked.request().patterns() + " and no approval endpoint is configured", asked.properties());
+        } else if (event instanceof QuestionAsked asked) {
+            interrupt(FailureKind.PENDING_QUESTION, "the agent asked " + questionsOf(asked.request())
+                    + " and no approval endpoint is configured", asked.properties());
+        } else if (event instanceof SessionError error) {
+            lastSessionError = error.error();
+        }
+    }
+
+    @Override
+    public void onConnected(boolean reconnected) {
+        if (reconnected) {
+            // Events missed while disconnected are not replayed: re-sync from status and messages.
+            requestEvaluation();
+        }
+    }
+
+    @Override
+    public void onDisconnected(Throwable cause) {
+        requestEvaluation();
+    }
+
+    private void markIdle() {
+        if (idleSinceNanos < 0) {
+            idleSinceNanos = System.nanoTime();
+        }
+    }
+
+    private void requestEvaluation() {
+        if (result.isDone() || sessionId == null) {
+            return;
+        }
+        evaluateAgain.set(true);
+        if (evaluating.compareAndSet(false, true)) {
+            submit(this::evaluateWhileRequested);
+        }
+    }
+
+    private void evaluateWhileRequested() {
+        try {
+            while (evaluateAgain.getAndSet(false) && !result.isDone()) {
+                evaluate();
+            }
+        } finally {
+            evaluating.set(false);
+        }
+        if (evaluateAgain.get() && !result.isDone()) {
+            requestEvaluation();
+        }
+    }
+
+    private void evaluate() {
+        try {
+            SessionStatus status = client.sessionStatuses().getOrDefault(sessionId, SessionStatus.idle());
+            unreachableSinceNanos = -1;
+            boolean busy = !status.isIdle();
+            if (busy) {
+                idleSinceNanos = -1;
+                checkPendingRequests();
+                return;
+            }
+            markIdle();
+            List<MessageWithParts> messages = client.messages(sessionId, null);
+            GateVerdict verdict = CompletionGate.judge(request, sessionId, false, messages);
+            if (verdict instanceof GateVerdict.Completed completed) {
+                complete(completed.result());
+            } else if (verdict instanceof GateVerdict.Failed failed) {
+                fail(failed.kind(), failed.message(), null, null);
+            } else {
+                settleOrGiveUp(((GateVerdict.Pending) verdict).reason());
+            }
+        } catch (OpenCodeConnectionException unreachable) {
+            onUnreachable(unreachable);
+        } catch (OpenCodeAuthenticationException | org.camelopencode.client.OpenCodeProtocolException fatal) {
+            finishWith(FailureClassifier.fromClientException(fatal, sessionId));
+        } catch (OpenCodeClientException other) {
+            LOG.warn("Session {}: reading its state failed ({}); retrying", sessionId, other.getMessage());
+            scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
+        }
+    }
+
+    /** Idle but the final message is not readable yet: look again shortly, within the settle time. */
+    private void settleOrGiveUp(String reason) {
+        long idleFor = System.nanoTime() - idleSinceNanos;
+        if (idleFor < options.settleTimeout().toNanos()) {
+            scheduleEvaluation(SETTLE_RECHECK_MILLIS);
+            return;
+        }
+        MessageError sessionError = lastSessionError;
+        if (sessionError != null) {
+            fail(FailureClassifier.classify(sessionError), FailureClassifier.describe(sessionError), null, null);
+        } else {
+            fail(FailureKind.AGENT_ERROR, "the session went idle but " + reason, null, null);
+        }
+    }
+
+    /** A busy session may be waiting on a request whose event was missed during a reconnect. */
+    private void checkPendingRequests() {
+        for (PermissionRequest permission : client.permissions()) {
+            if (sessionId.equals(permission.sessionId())) {
+                interrupt(FailureKind.PENDING_PERMISSION, "the agent asked for permission '" + permission.permission()
+                        + "' " + permission.patterns() + " and no approval endpoint is configured",
+                        OpenCodeJson.mapper().valueToTree(permission));
+                return;
+            }
+        }
+        for (QuestionRequest question : client.questions()) {
+            if (sessionId.equals(question.sessionId())) {
+                interrupt(FailureKind.PENDING_QUESTION, "the agent asked " + questionsOf(question)
+                        + " and no approval endpoint is configured", OpenCodeJson.mapper().valueToTree(question));
+                return;
+            }
+        }
+    }
+
+    private void onUnreachable(OpenCodeConnectionException unreachable) {
+        long now = System.nanoTime();
+        if (unreachableSinceNanos < 0) {
+            unreachableSinceNanos = now;
+        }
+        if (now - unreachableSinceNanos >= options.serverLostTimeout().toNanos()) {
+            finishWith(FailureClassifier.fromClientException(unreachable, sessionId));
+        } else {
+            scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
+        }
+    }
+
+    private void scheduleEvaluation(long delayMillis) {
+        try {
+            scheduler.schedule(this::requestEvaluation, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            fail(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed", null, null);
+        }
+    }
+
+    private void onDeadline() {
+        if (result.isDone()) {
+            return;
+        }
+        submit(() -> {
+            abortQuietly();
+            fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
+        });
+    }
+
+    private void interrupt(FailureKind kind, String message, JsonNode pendingRequest) {
+        if (result.isDone()) {
+            return;
+        }
+        submit(() -> {
+            // Abort so the session does not hang on the server waiting for an answer nobody gives.
+            abortQuietly();
+            fail(kind, message, pendingRequest, null);
+        });
+    }
+
+    private void abortQuietly() {
+        String session = sessionId;
+        if (session == null) {
+            return;
+        }
+        try {
+            client.abort(session);
+        } catch (RuntimeException failure) {
+            LOG.warn("Session {}: abort failed: {}", session, failure.getMessage());
+        }
+    }
+
+    private void complete(DispatchResult checked) {
+        DispatchResult timed = new DispatchResult(checked.sessionId(), checked.messageId(), checked.model(), checked.agent(),
+                checked.text(), checked.json(), checked.tokens(), checked.cost(), checked.finish(), elapsed());
+        if (result.complete(timed)) {
+            cleanUp();
+            LOG.info("Session {} completed in {} ms ({} tokens in, {} out, model {})", sessionId,
+                    timed.duration().toMillis(), timed.tokens().input(), timed.tokens().output(), timed.model());
+        }
+    }
+
+    private void fail(FailureKind kind, String message, JsonNode pendingRequest, Throwable cause) {
+        finishWith(new OpenCodeFailureException(kind, message, sessionId, pendingRequest, cause));
+    }
+
+    private void finishWith(OpenCodeFailureException failure) {
+        if (result.completeExceptionally(failure)) {
+            cleanUp();
+            LOG.info("Session {} failed after {} ms: {}", sessionId, elapsed().toMillis(), failure.getMessage());
+        }
+    }
+
+    private void cleanUp() {
+        cancel(deadline);
+        cancel(poll);
+        Subscription current = subscription;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private void submit(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException closed) {
+            finishWith(new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed",
+                    sessionId, null, closed));
+        }
+    }
+
+    private static String questionsOf(QuestionRequest request) {
+        if (request.questions() == null || request.questions().isEmpty()) {
+            return "a question";
+        }
+        StringBuilder text = new StringBuilder();
+        request.questions().forEach(question -> text.append(text.length() == 0 ? "" : "; ").append('"')
+                .append(question.question()).append('"'));
+        return text.toString();
+    }
+}

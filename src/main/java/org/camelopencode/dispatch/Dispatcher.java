@@ -1,0 +1,97 @@
+package org.camelopencode.dispatch;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.camelopencode.client.OpenCodeClient;
+
+/**
+ * Runs dispatches against one OpenCode server: a fresh session per attempt, an asynchronous
+ * prompt, and the {@link CompletionGate} driven by the server's shared event stream, with a
+ * per-attempt deadline that aborts the session.
+ *
+ * <p>Endpoints used: {@code POST /session}, {@code POST /session/{id}/prompt_async},
+ * {@code GET /event} (shared), {@code GET /session/status}, {@code GET /session/{id}/message},
+ * {@code GET /permission}, {@code GET /question}, {@code POST /session/{id}/abort}.
+ *
+ * <p>Thread-safe. Waiting holds no thread: thousands of attempts may be in flight.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    private final OpenCodeClient client;
+    private final DispatchOptions options;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final Set<DispatchRun> running = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param client the client of the server to dispatch to; its event stream is started here
+     * @param options the watch settings
+     */
+    public Dispatcher(OpenCodeClient client, DispatchOptions options) {
+        this.client = client;
+        this.options = options;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("opencode-dispatch-timer"));
+        this.workers = Executors.newFixedThreadPool(options.workerThreads(), daemonThreads("opencode-dispatch"));
+        client.eventStream();
+    }
+
+    /**
+     * Starts one attempt. Never blocks on the server.
+     *
+     * @param request the attempt
+     * @return completes with the checked result, or exceptionally with an
+     *     {@link org.camelopencode.failure.OpenCodeFailureException} carrying the failure kind
+     */
+    public CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
+        DispatchRun run = new DispatchRun(client, request, options, scheduler, workers);
+        running.add(run);
+        run.result().whenComplete((result, failure) -> running.remove(run));
+        run.start();
+        return run.result();
+    }
+
+    /** @return the number of attempts not yet decided */
+    public int inFlight() {
+        return running.size();
+    }
+
+    /** @return the client this dispatcher uses */
+    public OpenCodeClient client() {
+        return client;
+    }
+
+    /**
+     * Stops the timers and workers. Attempts still running are aborted on the server (best
+     * effort) and fail as {@code timeout}-free {@code provider_unavailable}: the dispatcher is gone.
+     */
+    @Override
+    public void close() {
+        for (DispatchRun run : running) {
+            run.cancel("the dispatcher was closed");
+        }
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
