@@ -1,0 +1,96 @@
+package org.camelopencode.component;
+
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.Durations;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.task.TaskSpec;
+
+/**
+ * Turns an exchange into a {@link DispatchRequest}. The body is a {@link TaskSpec}, a
+ * {@link DispatchRequest} or the prompt text. Precedence for each setting: the task's own value,
+ * then the {@code CamelOpenCode*} header, then the endpoint option.
+ *
+ * <p>The attempt number is the {@code CamelOpenCodeAttempt} header when set, else Camel's
+ * redelivery counter plus one, so each redelivery runs in a fresh session with its own title.
+ */
+final class DispatchRequests {
+
+    private DispatchRequests() {
+    }
+
+    /**
+     * @param exchange the exchange
+     * @param configuration the endpoint's options
+     * @return the request
+     * @throws OpenCodeFailureException {@code invalid_task} when the prompt is empty or an option
+     *     (model, timeout, schema) is malformed
+     */
+    static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration) {
+        Message message = exchange.getMessage();
+        Object body = message.getBody();
+        int attempt = attemptOf(exchange);
+        if (body instanceof DispatchRequest request) {
+            return request.attempt() == attempt ? request : request.withAttempt(attempt);
+        }
+        TaskSpec task = body instanceof TaskSpec spec ? spec : null;
+        String prompt = task != null ? task.prompt() : message.getBody(String.class);
+        if (prompt == null || prompt.isBlank()) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the task has no prompt (empty message body)");
+        }
+        try {
+            return new DispatchRequest(
+                    prompt.strip(),
+                    firstOf(task == null ? null : task.model(), message.getHeader(OpenCodeConstants.MODEL, String.class), configuration.getModel()),
+                    firstOf(task == null ? null : task.agent(), message.getHeader(OpenCodeConstants.AGENT, String.class), configuration.getAgent()),
+                    configuration.getSystem(),
+                    firstOf(task == null ? null : firstOf(task.title(), task.name(), null),
+                            message.getHeader(OpenCodeConstants.TITLE, String.class),
+                            firstOf(message.getHeader(OpenCodeConstants.TASK_NAME, String.class), configuration.getTitle(), null)),
+                    OpenCodeProducer.expectsJson(task, exchange, configuration),
+                    OpenCodeProducer.schemaOf(task, configuration),
+                    task != null && task.timeout() != null ? task.timeout() : timeoutOf(exchange, configuration),
+                    message.getHeader(OpenCodeConstants.RUN_ID, String.class),
+                    message.getHeader(OpenCodeConstants.STAGE, String.class),
+                    attempt);
+        } catch (IllegalArgumentException malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
+        }
+    }
+
+    /**
+     * @param exchange the exchange
+     * @param configuration the endpoint's options
+     * @return the {@code CamelOpenCodeTimeout} header, else the endpoint's timeout
+     */
+    static Duration timeoutOf(Exchange exchange, OpenCodeConfiguration configuration) {
+        String text = exchange.getMessage().getHeader(OpenCodeConstants.TIMEOUT, configuration.getTimeout(), String.class);
+        try {
+            return Durations.parsePositive(text, "timeout");
+        } catch (IllegalArgumentException malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
+        }
+    }
+
+    private static int attemptOf(Exchange exchange) {
+        Integer explicit = exchange.getMessage().getHeader(OpenCodeConstants.ATTEMPT, Integer.class);
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        if (redeliveries != null && redeliveries > 0) {
+            return redeliveries + 1;
+        }
+        return explicit != null && explicit > 0 ? explicit : 1;
+    }
+
+    private static String firstOf(String first, String second, String third) {
+        if (first != null && !first.isBlank()) {
+            return first;
+        }
+        if (second != null && !second.isBlank()) {
+            return second;
+        }
+        return third == null || third.isBlank() ? null : third;
+    }
+}

@@ -1,0 +1,211 @@
+package org.camelopencode.component;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * The options of an {@code opencode:} endpoint. Set on the component, they are the defaults that
+ * every endpoint copies; set on an endpoint URI, they apply to that endpoint only.
+ */
+@UriParams
+public class OpenCodeConfiguration implements Cloneable {
+
+    @UriParam(label = "common", description = "Base URL of the OpenCode server (for example http://127.0.0.1:4096)."
+            + " When unset, the component starts and supervises its own managed opencode serve.")
+    private String serverUrl;
+    @UriParam(label = "security", defaultValue = "opencode", description = "User name for the server's HTTP Basic auth (OPENCODE_SERVER_USERNAME).")
+    private String username = "opencode";
+    @UriParam(label = "security", secret = true, description = "Password for the server's HTTP Basic auth (OPENCODE_SERVER_PASSWORD). Never logged.")
+    private String password;
+    @UriParam(label = "producer", description = "The model as provider/model (for example opencode/gpt-5-nano); unset = the server's default.")
+    private String model;
+    @UriParam(label = "producer", description = "The agent to run (build, plan, or a custom one); unset = the server's default. plan is read-only.")
+    private String agent;
+    @UriParam(label = "producer", description = "An extra system prompt sent with every prompt.")
+    private String system;
+    @UriParam(label = "producer", description = "The task title used in session titles when the message names none.")
+    private String title;
+    @UriParam(label = "producer", defaultValue = "text", enums = "text,json", description = "What the reply must be: text, or json (the text parses as JSON, or is a single fenced json block).")
+    private String expect = "text";
+    @UriParam(label = "producer", description = "A JSON Schema (as JSON text) sent as format json_schema; the reply's structured output becomes the result's json.")
+    private String schema;
+    @UriParam(label = "producer", defaultValue = "PT5M", description = "The per-attempt deadline: ISO-8601 duration (PT5M) or whole seconds. When it passes the session is aborted and the attempt fails as timeout.")
+    private String timeout = "PT5M";
+    @UriParam(label = "producer", description = "The session for prompt, promptAsync, abort, messages and status (the CamelOpenCodeSessionId header overrides it).")
+    private String sessionId;
+    @UriParam(label = "producer", description = "messages: how many of the newest messages to read; unset = all.")
+    private Integer limit;
+    @UriParam(label = "advanced", defaultValue = "PT10S", description = "How often a running dispatch re-reads session status and messages as a safety net beside the event stream.")
+    private String pollInterval = "PT10S";
+    @UriParam(label = "advanced", defaultValue = "PT30S", description = "How long the server may stay unreachable before a dispatch fails as provider_unavailable.")
+    private String serverLostTimeout = "PT30S";
+    @UriParam(label = "advanced", defaultValue = "PT30S", description = "HTTP request timeout for the short calls to the server (not for the synchronous prompt operation, which uses timeout).")
+    private String requestTimeout = "PT30S";
+
+    /** @return a deep copy, so endpoints can change their copy without touching the component's */
+    public OpenCodeConfiguration copy() {
+        try {
+            return (OpenCodeConfiguration) clone();
+        } catch (CloneNotSupportedException impossible) {
+            throw new RuntimeCamelException(impossible);
+        }
+    }
+
+    /** @return the server URL, or {@code null} for the managed server */
+    public String getServerUrl() {
+        return serverUrl;
+    }
+
+    /** @param serverUrl the server URL; blank = managed server */
+    public void setServerUrl(String serverUrl) {
+        this.serverUrl = serverUrl;
+    }
+
+    /** @return the Basic auth user name */
+    public String getUsername() {
+        return username;
+    }
+
+    /** @param username the Basic auth user name */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    /** @return the Basic auth password, or {@code null} */
+    public String getPassword() {
+        return password;
+    }
+
+    /** @param password the Basic auth password */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /** @return the model as provider/model, or {@code null} */
+    public String getModel() {
+        return model;
+    }
+
+    /** @param model the model as provider/model */
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    /** @return the agent, or {@code null} */
+    public String getAgent() {
+        return agent;
+    }
+
+    /** @param agent the agent */
+    public void setAgent(String agent) {
+        this.agent = agent;
+    }
+
+    /** @return the extra system prompt, or {@code null} */
+    public String getSystem() {
+        return system;
+    }
+
+    /** @param system the extra system prompt */
+    public void setSystem(String system) {
+        this.system = system;
+    }
+
+    /** @return the default task title, or {@code null} */
+    public String getTitle() {
+        return title;
+    }
+
+    /** @param title the default task title */
+    public void setTitle(String title) {
+        this.title = title;
+    }
+
+    /** @return {@code text} or {@code json} */
+    public String getExpect() {
+        return expect;
+    }
+
+    /** @param expect {@code text} or {@code json} */
+    public void setExpect(String expect) {
+        this.expect = expect;
+    }
+
+    /** @return the JSON Schema text, or {@code null} */
+    public String getSchema() {
+        return schema;
+    }
+
+    /** @param schema the JSON Schema as JSON text */
+    public void setSchema(String schema) {
+        this.schema = schema;
+    }
+
+    /** @return the per-attempt deadline text */
+    public String getTimeout() {
+        return timeout;
+    }
+
+    /** @param timeout ISO-8601 duration or whole seconds */
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    /** @return the session for the single-session operations, or {@code null} */
+    public String getSessionId() {
+        return sessionId;
+    }
+
+    /** @param sessionId the session id */
+    public void setSessionId(String sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    /** @return the message limit, or {@code null} for all */
+    public Integer getLimit() {
+        return limit;
+    }
+
+    /** @param limit the message limit */
+    public void setLimit(Integer limit) {
+        this.limit = limit;
+    }
+
+    /** @return the safety poll interval text */
+    public String getPollInterval() {
+        return pollInterval;
+    }
+
+    /** @param pollInterval ISO-8601 duration or whole seconds */
+    public void setPollInterval(String pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /** @return the server-loss timeout text */
+    public String getServerLostTimeout() {
+        return serverLostTimeout;
+    }
+
+    /** @param serverLostTimeout ISO-8601 duration or whole seconds */
+    public void setServerLostTimeout(String serverLostTimeout) {
+        this.serverLostTimeout = serverLostTimeout;
+    }
+
+    /** @return the HTTP request timeout text */
+    public String getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    /** @param requestTimeout ISO-8601 duration or whole seconds */
+    public void setRequestTimeout(String requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "OpenCodeConfiguration[serverUrl=" + (serverUrl == null ? "managed" : serverUrl) + ", username=" + username
+                + ", password=" + (password == null ? "none" : "***") + ", model=" + model + ", agent=" + agent + "]";
+    }
+}

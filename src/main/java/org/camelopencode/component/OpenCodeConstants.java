@@ -1,0 +1,53 @@
+package org.camelopencode.component;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * The exchange headers the {@code opencode:} component reads and writes.
+ */
+public final class OpenCodeConstants {
+
+    @Metadata(description = "The operation to perform, overriding the one in the URI.", javaType = "org.camelopencode.component.OpenCodeOperation")
+    public static final String OPERATION = "CamelOpenCodeOperation";
+    @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created.", javaType = "String")
+    public static final String SESSION_ID = "CamelOpenCodeSessionId";
+    @Metadata(description = "In: the model as provider/model, overriding the endpoint option. Out (dispatch): the model that answered.", javaType = "String")
+    public static final String MODEL = "CamelOpenCodeModel";
+    @Metadata(label = "producer", description = "The agent to run (for example build or plan), overriding the endpoint option.", javaType = "String")
+    public static final String AGENT = "CamelOpenCodeAgent";
+    @Metadata(label = "producer", description = "The task's title, used in the session title.", javaType = "String")
+    public static final String TITLE = "CamelOpenCodeTitle";
+    @Metadata(label = "producer", description = "What the reply must be: text or json.", javaType = "String")
+    public static final String EXPECT = "CamelOpenCodeExpect";
+    @Metadata(label = "producer", description = "The per-attempt deadline: ISO-8601 duration (PT30S) or whole seconds.", javaType = "String")
+    public static final String TIMEOUT = "CamelOpenCodeTimeout";
+    @Metadata(description = "The run id of a multi-stage run; part of the session title and the records.", javaType = "String")
+    public static final String RUN_ID = "CamelOpenCodeRunId";
+    @Metadata(description = "The stage of a multi-stage run; part of the session title and the records.", javaType = "String")
+    public static final String STAGE = "CamelOpenCodeStage";
+    @Metadata(description = "The attempt number, 1 for the first. In: overrides the count derived from Camel's redelivery counter. Out: the attempt that ran.", javaType = "Integer")
+    public static final String ATTEMPT = "CamelOpenCodeAttempt";
+    @Metadata(description = "The task's name (for file tasks the file name without its extension).", javaType = "String")
+    public static final String TASK_NAME = "CamelOpenCodeTaskName";
+    @Metadata(description = "The failure kind's wire name (for example rate_limited) when the operation failed.", javaType = "String")
+    public static final String FAILURE_KIND = "CamelOpenCodeFailureKind";
+    @Metadata(label = "producer", description = "dispatch: the id of the final assistant message.", javaType = "String")
+    public static final String MESSAGE_ID = "CamelOpenCodeMessageId";
+    @Metadata(label = "producer", description = "dispatch: input tokens summed over all steps.", javaType = "Long")
+    public static final String TOKENS_INPUT = "CamelOpenCodeTokensInput";
+    @Metadata(label = "producer", description = "dispatch: output tokens summed over all steps.", javaType = "Long")
+    public static final String TOKENS_OUTPUT = "CamelOpenCodeTokensOutput";
+    @Metadata(label = "producer", description = "dispatch: reasoning tokens summed over all steps.", javaType = "Long")
+    public static final String TOKENS_REASONING = "CamelOpenCodeTokensReasoning";
+    @Metadata(label = "producer", description = "dispatch: cost summed over all steps, in the provider's currency (USD).", javaType = "Double")
+    public static final String COST = "CamelOpenCodeCost";
+    @Metadata(label = "producer", description = "dispatch: wall time of the attempt in milliseconds.", javaType = "Long")
+    public static final String DURATION_MILLIS = "CamelOpenCodeDurationMillis";
+    @Metadata(label = "producer", description = "dispatch: the final message's finish reason (stop, tool-calls, length, ...).", javaType = "String")
+    public static final String FINISH = "CamelOpenCodeFinish";
+    @Metadata(label = "producer", description = "messages: how many of the newest messages to read.", javaType = "Integer")
+    public static final String LIMIT = "CamelOpenCodeLimit";
+
+    private OpenCodeConstants() {
+    }
+}

@@ -1,0 +1,202 @@
+package org.camelopencode.component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.OpenCodeClientException;
+import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.PromptRequest;
+import org.camelopencode.client.SessionStatus;
+import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.DispatchResult;
+import org.camelopencode.failure.FailureClassifier;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.task.Expectation;
+import org.camelopencode.task.TaskSpec;
+
+/**
+ * Runs the endpoint's operation (or the one in {@code CamelOpenCodeOperation}). {@code dispatch}
+ * is asynchronous: no Camel thread waits while the agent works.
+ *
+ * <p>Failures are set on the exchange as {@link OpenCodeFailureException} with the
+ * {@code CamelOpenCodeFailureKind} header, so {@code onException} can route by kind.
+ */
+public class OpenCodeProducer extends DefaultAsyncProducer {
+
+    private final OpenCodeEndpoint endpoint;
+
+    /** @param endpoint the endpoint this producer serves */
+    public OpenCodeProducer(OpenCodeEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    /** Connects (and starts the managed server, when that is the configuration) with the route, not on the first message. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        endpoint.connection();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            OpenCodeOperation operation = determineOperation(exchange);
+            if (operation == OpenCodeOperation.dispatch) {
+                return dispatch(exchange, callback);
+            }
+            runSynchronous(operation, exchange);
+        } catch (OpenCodeFailureException failure) {
+            setFailure(exchange, failure);
+        } catch (OpenCodeClientException failure) {
+            setFailure(exchange, FailureClassifier.fromClientException(failure, exchange.getMessage().getHeader(OpenCodeConstants.SESSION_ID, String.class)));
+        } catch (Exception failure) {
+            exchange.setException(failure);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    /**
+     * @param exchange the exchange
+     * @return the operation from the {@code CamelOpenCodeOperation} header, else the URI's
+     */
+    OpenCodeOperation determineOperation(Exchange exchange) {
+        Object header = exchange.getMessage().getHeader(OpenCodeConstants.OPERATION);
+        if (header == null) {
+            return endpoint.getOperation();
+        }
+        return exchange.getContext().getTypeConverter().convertTo(OpenCodeOperation.class, header);
+    }
+
+    private boolean dispatch(Exchange exchange, AsyncCallback callback) {
+        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration());
+        Message message = exchange.getMessage();
+        message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
+        // Also as a property: dead letter channels with useOriginalMessage drop the headers.
+        exchange.setProperty(OpenCodeConstants.ATTEMPT, request.attempt());
+        if (request.title() != null) {
+            message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
+        }
+        endpoint.connection().dispatcher().dispatch(request).whenComplete((result, failure) -> {
+            try {
+                if (failure != null) {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof OpenCodeFailureException classified) {
+                        setFailure(exchange, classified);
+                    } else {
+                        exchange.setException(cause);
+                    }
+                } else {
+                    setResult(exchange.getMessage(), result);
+                }
+            } finally {
+                callback.done(false);
+            }
+        });
+        return false;
+    }
+
+    private static void setResult(Message message, DispatchResult result) {
+        message.setBody(result);
+        message.setHeader(OpenCodeConstants.SESSION_ID, result.sessionId());
+        message.setHeader(OpenCodeConstants.MESSAGE_ID, result.messageId());
+        message.setHeader(OpenCodeConstants.MODEL, result.model());
+        message.setHeader(OpenCodeConstants.TOKENS_INPUT, result.tokens().input());
+        message.setHeader(OpenCodeConstants.TOKENS_OUTPUT, result.tokens().output());
+        message.setHeader(OpenCodeConstants.TOKENS_REASONING, result.tokens().reasoning());
+        message.setHeader(OpenCodeConstants.COST, result.cost());
+        message.setHeader(OpenCodeConstants.DURATION_MILLIS, result.duration().toMillis());
+        message.setHeader(OpenCodeConstants.FINISH, result.finish());
+    }
+
+    private static void setFailure(Exchange exchange, OpenCodeFailureException failure) {
+        exchange.getMessage().setHeader(OpenCodeConstants.FAILURE_KIND, failure.getKind().wireName());
+        if (failure.getSessionId() != null) {
+            exchange.getMessage().setHeader(OpenCodeConstants.SESSION_ID, failure.getSessionId());
+        }
+        exchange.setException(failure);
+    }
+
+    private void runSynchronous(OpenCodeOperation operation, Exchange exchange) {
+        OpenCodeClient client = endpoint.connection().client();
+        Message message = exchange.getMessage();
+        OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        switch (operation) {
+            case health -> message.setBody(client.health());
+            case createSession -> {
+                String title = message.getBody(String.class);
+                var session = client.createSession(title == null || title.isBlank() ? configuration.getTitle() : title);
+                message.setHeader(OpenCodeConstants.SESSION_ID, session.id());
+                message.setBody(session);
+            }
+            case prompt -> {
+                Duration timeout = DispatchRequests.timeoutOf(exchange, configuration);
+                message.setBody(client.prompt(requireSession(exchange), promptOf(exchange), timeout));
+            }
+            case promptAsync -> client.promptAsync(requireSession(exchange), promptOf(exchange));
+            case abort -> message.setBody(client.abort(requireSession(exchange)));
+            case messages -> message.setBody(client.messages(requireSession(exchange),
+                    message.getHeader(OpenCodeConstants.LIMIT, configuration.getLimit(), Integer.class)));
+            case status -> {
+                var statuses = client.sessionStatuses();
+                String session = sessionOf(exchange);
+                message.setBody(session == null ? statuses : statuses.getOrDefault(session, SessionStatus.idle()));
+            }
+            default -> throw new IllegalStateException("unhandled operation " + operation);
+        }
+    }
+
+    private PromptRequest promptOf(Exchange exchange) {
+        String prompt = exchange.getMessage().getBody(String.class);
+        if (prompt == null || prompt.isBlank()) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the message body (the prompt) is empty");
+        }
+        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration());
+        return org.camelopencode.dispatch.Prompts.of(request);
+    }
+
+    private String sessionOf(Exchange exchange) {
+        return exchange.getMessage().getHeader(OpenCodeConstants.SESSION_ID, endpoint.getConfiguration().getSessionId(), String.class);
+    }
+
+    private String requireSession(Exchange exchange) {
+        String session = sessionOf(exchange);
+        if (session == null || session.isBlank()) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK,
+                    "opencode:" + determineOperation(exchange) + " needs a session: set the sessionId option or the "
+                            + OpenCodeConstants.SESSION_ID + " header");
+        }
+        return session;
+    }
+
+    /** Kept package-visible for tests: the JSON of a TaskSpec schema, or the endpoint's. */
+    static JsonNode schemaOf(TaskSpec task, OpenCodeConfiguration configuration) {
+        if (task != null && task.schema() != null) {
+            return task.schema();
+        }
+        String schema = configuration.getSchema();
+        if (schema == null || schema.isBlank()) {
+            return null;
+        }
+        try {
+            return OpenCodeJson.mapper().readTree(schema);
+        } catch (Exception malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the schema option is not valid JSON: " + malformed.getMessage());
+        }
+    }
+
+    static boolean expectsJson(TaskSpec task, Exchange exchange, OpenCodeConfiguration configuration) {
+        if (task != null && task.expect() != null) {
+            return task.expect() == Expectation.JSON;
+        }
+        String expect = exchange.getMessage().getHeader(OpenCodeConstants.EXPECT, configuration.getExpect(), String.class);
+        return "json".equalsIgnoreCase(expect);
+    }
+}
