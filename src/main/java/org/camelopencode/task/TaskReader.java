@@ -106,7 +106,7 @@ public final class TaskReader {
         checkSize(baseName, content.length);
         try {
             TaskFormat format = TaskFormat.of(baseName);
-            String name = taskName(baseName);
+            String name = checkedTaskName(baseName);
             String text = TaskText.decode(content);
             if (text.isBlank()) {
                 throw new TaskProblem("is empty");
@@ -155,9 +155,21 @@ public final class TaskReader {
         }
     }
 
-    private static String taskName(String fileName) {
-        String name = fileName.substring(0, fileName.lastIndexOf('.'));
-        if (name.isBlank()) {
+    /**
+     * The task name of a task file: its name without the last extension ({@code fix-bug.md} ->
+     * {@code fix-bug}); a name without an extension is its own task name.
+     *
+     * @param fileName the file name, without folders
+     * @return the task name; unchecked ({@link #read} rejects names without one)
+     */
+    public static String taskName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot <= 0 ? fileName : fileName.substring(0, dot);
+    }
+
+    private static String checkedTaskName(String fileName) {
+        String name = taskName(fileName);
+        if (name.equals(fileName) || name.isBlank()) {
             throw new TaskProblem("has no task name before the extension");
         }
         return name;

@@ -1,0 +1,88 @@
+package org.camelopencode.runner;
+
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.component.OpenCodeConfiguration;
+import org.camelopencode.server.OpenCodeConfig;
+import org.camelopencode.testkit.ScriptedModelServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the {@code opencode} component from the runner's {@code opencode.*} properties and binds
+ * the beans the YAML routes use ({@code fileDropSteps}).
+ *
+ * <p>With no {@code opencode.server.url} it configures the managed server; with no model and no
+ * provider key in the environment either, it starts the scripted model server and runs OFFLINE
+ * (it says so in the log).
+ */
+public class RunnerConfiguration implements CamelConfiguration {
+
+    /** Environment variables that mean a real model provider is configured. */
+    static final List<String> PROVIDER_KEYS = List.of("OPENCODE_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+            "OPENROUTER_API_KEY", "GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "GROQ_API_KEY", "MISTRAL_API_KEY",
+            "DEEPSEEK_API_KEY", "XAI_API_KEY", "AZURE_OPENAI_API_KEY");
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunnerConfiguration.class);
+    private static final String OFFLINE_PROVIDER = "offline";
+    private static final String OFFLINE_MODEL = "demo";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        // Camel may have created the component already (discovered through its service file): configure that one.
+        OpenCodeComponent component = context.getComponent("opencode", OpenCodeComponent.class);
+        OpenCodeConfiguration configuration = component.getConfiguration();
+        String serverUrl = property(properties, "opencode.server.url");
+        String model = property(properties, "opencode.model");
+        configuration.setServerUrl(serverUrl);
+        configuration.setUsername(orDefault(property(properties, "opencode.server.username"), "opencode"));
+        configuration.setPassword(property(properties, "opencode.server.password"));
+        configuration.setModel(model);
+        configuration.setTimeout(orDefault(property(properties, "opencode.timeout"), "PT5M"));
+        if (serverUrl == null) {
+            component.setBinary(property(properties, "opencode.binary"));
+            component.setManagedStateDirectory(property(properties, "opencode.state-dir"));
+            component.setManagedProjectDirectory(property(properties, "opencode.project-dir"));
+            OpenCodeConfig serverConfig = new OpenCodeConfig();
+            if (model == null && configuredProviderKey() == null) {
+                ScriptedModelServer scriptedModel = ScriptedModelServer.start();
+                component.closeWithComponent(scriptedModel);
+                serverConfig.scriptedProvider(OFFLINE_PROVIDER, scriptedModel.baseUri(), OFFLINE_MODEL)
+                        .model(OFFLINE_PROVIDER + "/" + OFFLINE_MODEL)
+                        .smallModel(OFFLINE_PROVIDER + "/" + OFFLINE_MODEL);
+                configuration.setModel(OFFLINE_PROVIDER + "/" + OFFLINE_MODEL);
+                LOG.warn("OFFLINE DEMO: no model provider is configured (no opencode.model, no provider API key in the"
+                        + " environment), so the managed OpenCode server answers with the scripted demo model at {}."
+                        + " Set opencode.model=provider/model (for example opencode/gpt-5-nano) or a provider key to use a real model.",
+                        scriptedModel.baseUri());
+            } else if (model != null) {
+                serverConfig.model(model);
+            }
+            component.setManagedConfig(serverConfig.toJson());
+            LOG.info("No opencode.server.url: starting a managed OpenCode server");
+        } else {
+            LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
+        }
+        context.getRegistry().bind("fileDropSteps", new FileDropSteps());
+    }
+
+    private static String configuredProviderKey() {
+        return PROVIDER_KEYS.stream().filter(key -> {
+            String value = System.getenv(key);
+            return value != null && !value.isBlank();
+        }).findFirst().orElse(null);
+    }
+
+    /** Reads a property through Camel (so -D and environment variables override), blank = unset. */
+    private static String property(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).filter(value -> !value.isBlank()).map(String::strip).orElse(null);
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,79 @@
+package org.camelopencode.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.camelopencode.client.ClientOptions;
+import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.ServerEndpoint;
+import org.camelopencode.server.ManagedOpenCodeServer;
+import org.camelopencode.server.ManagedServerOptions;
+import org.camelopencode.server.OpenCodeBinary;
+import org.camelopencode.server.OpenCodeConfig;
+import org.camelopencode.testkit.ScriptedModelServer;
+
+/**
+ * One real {@code opencode serve} (the pinned binary) driven by one scripted model, shared by the
+ * integration tests of this JVM: starting a server costs seconds. Each test scripts its own replies
+ * keyed by a marker in its prompt, so tests do not see each other's replies.
+ *
+ * <p>Config: provider {@code scripted} with models {@code echo} and {@code fallback};
+ * {@code permission.bash = ask}, so a scripted bash tool call raises a permission request.
+ */
+public final class SharedOpenCode {
+
+    /** The model every test dispatches to. */
+    public static final String MODEL = "scripted/echo";
+
+    private static SharedOpenCode instance;
+
+    private final ScriptedModelServer model;
+    private final ManagedOpenCodeServer server;
+
+    private SharedOpenCode() throws Exception {
+        model = ScriptedModelServer.start();
+        Path state = Files.createTempDirectory("opencode-it-");
+        OpenCodeConfig config = new OpenCodeConfig()
+                .scriptedProvider("scripted", model.baseUri(), "echo", "fallback")
+                .model(MODEL)
+                .smallModel(MODEL)
+                .permission("bash", "ask");
+        server = ManagedOpenCodeServer.start(ManagedServerOptions.builder()
+                .binary(OpenCodeBinary.locate(null))
+                .stateDirectory(state)
+                .startTimeout(Duration.ofSeconds(90))
+                .config(config)
+                .build());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            model.close();
+        }, "shared-opencode-stop"));
+    }
+
+    /**
+     * @return the shared server, started on first call
+     * @throws Exception when it cannot start
+     */
+    public static synchronized SharedOpenCode get() throws Exception {
+        if (instance == null) {
+            instance = new SharedOpenCode();
+        }
+        return instance;
+    }
+
+    /** @return the scripted model */
+    public ScriptedModelServer model() {
+        return model;
+    }
+
+    /** @return the managed server */
+    public ManagedOpenCodeServer server() {
+        return server;
+    }
+
+    /** @return a new client of the server with its credentials */
+    public OpenCodeClient newClient() {
+        return new OpenCodeClient(ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password()),
+                ClientOptions.defaults());
+    }
+}
