@@ -201,6 +201,10 @@ final class DispatchRun implements EventListener {
         } catch (OpenCodeClientException other) {
             LOG.warn("Session {}: reading its state failed ({}); retrying", sessionId, other.getMessage());
             scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
+        } catch (RuntimeException unexpected) {
+            // A bug here must end the attempt with a reason, not leave it waiting for its deadline.
+            LOG.error("Session {}: judging the session failed", sessionId, unexpected);
+            fail(FailureKind.AGENT_ERROR, "judging the session failed: " + unexpected, null, unexpected);
         }
     }
 

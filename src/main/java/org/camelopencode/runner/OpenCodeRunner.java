@@ -31,7 +31,8 @@ public final class OpenCodeRunner {
      * @return a camel-main set up as the runner, not yet started (tests start it themselves)
      */
     public static Main newMain() {
-        Main main = new Main(OpenCodeRunner.class);
+        // No main class: its package would be scanned and RunnerConfiguration added a second time.
+        Main main = new Main();
         main.setPropertyPlaceholderLocations(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         String routes = Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";

@@ -68,6 +68,8 @@ public class RunnerConfiguration implements CamelConfiguration {
             LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
         }
         context.getRegistry().bind("fileDropSteps", new FileDropSteps());
+        LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
+                absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
     }
 
     private static String configuredProviderKey() {
@@ -80,6 +82,11 @@ public class RunnerConfiguration implements CamelConfiguration {
     /** Reads a property through Camel (so -D and environment variables override), blank = unset. */
     private static String property(PropertiesComponent properties, String key) {
         return properties.resolveProperty(key).filter(value -> !value.isBlank()).map(String::strip).orElse(null);
+    }
+
+    private static String absolute(PropertiesComponent properties, String key) {
+        String folder = property(properties, key);
+        return folder == null ? "(" + key + " unset)" : java.nio.file.Path.of(folder).toAbsolutePath().normalize().toString();
     }
 
     private static String orDefault(String value, String fallback) {
