@@ -191,7 +191,8 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
 
     private static void prepareEnvironment(Map<String, String> environment, ManagedServerOptions options, String password)
             throws IOException {
-        environment.keySet().removeIf(name -> name.startsWith("OPENCODE_")); // nothing leaks in from the parent
+        // No OpenCode setting leaks in from the parent, but its provider key (OpenCode Zen) is the user's to pass on.
+        environment.keySet().removeIf(name -> name.startsWith("OPENCODE_") && !name.equals("OPENCODE_API_KEY"));
         Path home = options.stateDirectory().resolve("home");
         Map<String, Path> directories = Map.of(
                 "HOME", home,
