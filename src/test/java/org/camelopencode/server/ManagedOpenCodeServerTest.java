@@ -149,7 +149,8 @@ class ManagedOpenCodeServerTest {
         assertThat(error.path("name").asText()).isEqualTo("APIError");
         assertThat(error.path("data").path("statusCode").asInt()).isEqualTo(429);
         assertThat(error.path("data").path("isRetryable").asBoolean()).isTrue();
-        assertThat(requestsFor("T-429").stream().filter(request -> !request.titleRequest()).count()).isGreaterThan(1);
+        assertThat(requestsFor("T-429").stream().filter(request -> !request.titleRequest()).count())
+                .as("first try + OpenCode retries").isEqualTo(6);
     }
 
     private static List<RecordedRequest> requestsFor(String marker) {
