@@ -255,7 +255,8 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
 
     /** Polls {@code GET /global/health} until {@code healthy: true}; returns the reported version. */
     private static String awaitHealthy(Process process, URI baseUri, String username, String password, long deadline) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build(); // opencode serve speaks HTTP/1.1 only
         HttpRequest request = HttpRequest.newBuilder(baseUri.resolve("/global/health"))
                 .header("Authorization", basicAuthorization(username, password))
                 .timeout(Duration.ofSeconds(5)).GET().build();
