@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.camelopencode.client.ClientOptions;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.ServerEndpoint;
@@ -173,6 +176,23 @@ class DispatcherStubServerTest {
     }
 
     @Test
+    void messagesTheServerRefusesToShowFailAtOnceInsteadOfTimingOut() {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(POLL),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        // What OpenCode 1.18.33 answers after a json_schema prompt it cannot encode again.
+        session.messagesStatus = 400;
+        session.messagesRaw = "{\"name\":\"BadRequest\",\"data\":{\"message\":\"Expected OutputFormatJsonSchema\"}}";
+        session.status = "idle";
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        OpenCodeFailureException failure = failureOf(future);
+        assertThat(failure.getKind()).isEqualTo(FailureKind.INVALID_TASK);
+        assertThat(failure.getMessage()).contains("400").contains("Expected OutputFormatJsonSchema");
+        assertThat(session.messageReads.get()).isEqualTo(1);
+    }
+
+    @Test
     void aVanishedServerFailsAfterTheServerLostTimeoutAndNotAsTimeout() {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(POLL),
                 DispatchRequest.of("do it", TASK_TIMEOUT));
@@ -283,5 +303,30 @@ class DispatcherStubServerTest {
         assertThat(stub.sessionCount()).isEqualTo(1000);
         assertThat(stub.eventConnections()).isEqualTo(1);
         assertThat(running.inFlight()).isZero();
+    }
+
+    @Test
+    void aTurnThatEndsBeforeThePromptCallReturnsLeavesNoTimerBehind() throws Exception {
+        stub.completeOnPrompt(true);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+        timers.setRemoveOnCancelPolicy(true);
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try {
+            client.eventStream();
+            await().atMost(Duration.ofSeconds(5)).until(() -> stub.openEventStreams() == 1);
+            DispatchOptions options = new DispatchOptions(POLL, SETTLE, SERVER_LOST, 4);
+            List<CompletableFuture<DispatchResult>> futures = new ArrayList<>();
+            for (int index = 0; index < 20; index++) {
+                DispatchRun run = new DispatchRun(client, DispatchRequest.of("task " + index, TASK_TIMEOUT), options, timers, workers);
+                run.start();
+                futures.add(run.result());
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, SECONDS);
+            // Deadline and poll of every finished run are cancelled: nothing stays scheduled.
+            await().atMost(Duration.ofSeconds(5)).until(() -> timers.getQueue().isEmpty());
+        } finally {
+            timers.shutdownNow();
+            workers.shutdownNow();
+        }
     }
 }

@@ -36,6 +36,8 @@ final class OpenCodeApiStub implements AutoCloseable {
         volatile String messagesJson = "[]";
         /** When set, {@code GET /session/{id}/message} answers this raw body with status 200. */
         volatile String messagesRaw;
+        /** The HTTP status of {@code GET /session/{id}/message}. */
+        volatile int messagesStatus = 200;
         final AtomicInteger prompts = new AtomicInteger();
         final AtomicInteger aborts = new AtomicInteger();
         final AtomicInteger messageReads = new AtomicInteger();
@@ -216,7 +218,7 @@ final class OpenCodeApiStub implements AutoCloseable {
             case "GET message" -> {
                 session.messageReads.incrementAndGet();
                 String raw = session.messagesRaw;
-                respond(exchange, 200, raw != null ? raw : session.messagesJson);
+                respond(exchange, session.messagesStatus, raw != null ? raw : session.messagesJson);
             }
             case "POST abort" -> {
                 session.aborts.incrementAndGet();
