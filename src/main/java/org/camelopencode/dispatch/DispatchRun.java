@@ -14,6 +14,7 @@ import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageError;
 import org.camelopencode.client.MessageWithParts;
+import org.camelopencode.client.OpenCodeApiException;
 import org.camelopencode.client.OpenCodeAuthenticationException;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
@@ -199,6 +200,12 @@ final class DispatchRun implements EventListener {
         } catch (OpenCodeAuthenticationException | org.camelopencode.client.OpenCodeProtocolException fatal) {
             finishWith(FailureClassifier.fromClientException(fatal, sessionId));
         } catch (OpenCodeClientException other) {
+            if (other instanceof OpenCodeApiException rejected && rejected.statusCode() >= 400 && rejected.statusCode() < 500
+                    && rejected.statusCode() != 429) {
+                // The server refuses to show this session's state; asking again gets the same answer until the deadline.
+                finishWith(FailureClassifier.fromClientException(rejected, sessionId));
+                return;
+            }
             LOG.warn("Session {}: reading its state failed ({}); retrying", sessionId, other.getMessage());
             scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
         } catch (RuntimeException unexpected) {

@@ -1,0 +1,313 @@
+package org.camelopencode.dispatch;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Just enough of the OpenCode HTTP API, on a JDK {@link HttpServer} at 127.0.0.1:0, for the
+ * dispatcher's edge cases: sessions whose status and messages the test sets, canned answers for
+ * {@code POST /session}, {@code GET /permission} and the messages, a count of every call, and
+ * {@code GET /event} connections the test writes frames to, drops or refuses.
+ *
+ * <p>By default a session stays busy after its prompt; {@link #completeOnPrompt(boolean)} makes the
+ * stub finish every turn at once (idle, a completed reply, a {@code session.idle} frame).
+ */
+final class OpenCodeApiStub implements AutoCloseable {
+
+    private static final Pattern SESSION_PATH = Pattern.compile("/session/([^/]+)/(prompt_async|message|abort)");
+
+    /** What the stub knows about one session. */
+    static final class StubSession {
+        final String id;
+        volatile String status = "idle";
+        volatile String messagesJson = "[]";
+        /** When set, {@code GET /session/{id}/message} answers this raw body with status 200. */
+        volatile String messagesRaw;
+        /** The HTTP status of {@code GET /session/{id}/message}. */
+        volatile int messagesStatus = 200;
+        final AtomicInteger prompts = new AtomicInteger();
+        final AtomicInteger aborts = new AtomicInteger();
+        final AtomicInteger messageReads = new AtomicInteger();
+
+        StubSession(String id) {
+            this.id = id;
+        }
+
+        /** Busy, with only the user message. */
+        void busy() {
+            messagesJson = "[" + userMessage(id) + "]";
+            status = "busy";
+        }
+
+        /** Idle with these messages (JSON objects, oldest first). */
+        void idleWith(String... messages) {
+            messagesJson = "[" + String.join(",", messages) + "]";
+            status = "idle";
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<String, StubSession> sessions = new ConcurrentHashMap<>();
+    private final List<String> sessionOrder = new CopyOnWriteArrayList<>();
+    private final List<HttpExchange> eventStreams = new CopyOnWriteArrayList<>();
+    private final Object eventWriteLock = new Object();
+    private final AtomicInteger sessionCounter = new AtomicInteger();
+    private final AtomicInteger eventConnections = new AtomicInteger();
+    private final AtomicInteger statusReads = new AtomicInteger();
+    private final AtomicInteger questionReads = new AtomicInteger();
+    private volatile int createSessionStatus = 200;
+    private volatile String createSessionErrorBody = "";
+    private volatile String permissionsJson = "[]";
+    private volatile boolean refuseEventStreams;
+    private volatile boolean completeOnPrompt;
+
+    static {
+        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms each); read once per JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    OpenCodeApiStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** {@code POST /session} answers this status and body instead of a new session. */
+    void failCreateSession(int status, String body) {
+        createSessionErrorBody = body;
+        createSessionStatus = status;
+    }
+
+    /** {@code GET /permission} answers this JSON array. */
+    void permissions(String json) {
+        permissionsJson = json;
+    }
+
+    /** New {@code GET /event} requests are answered 503 while refused. */
+    void refuseEventStreams(boolean refuse) {
+        refuseEventStreams = refuse;
+    }
+
+    /** Every prompt ends its turn at once: idle, a completed reply "reply to ses_...", a session.idle frame. */
+    void completeOnPrompt(boolean complete) {
+        completeOnPrompt = complete;
+    }
+
+    /** @return the only session created so far (fails when there is not exactly one) */
+    StubSession onlySession() {
+        if (sessionOrder.size() != 1) {
+            throw new AssertionError("expected one session, the stub has " + sessionOrder);
+        }
+        return sessions.get(sessionOrder.get(0));
+    }
+
+    /** @return the number of sessions created */
+    int sessionCount() {
+        return sessionOrder.size();
+    }
+
+    /** @return the number of {@code GET /event} connections accepted (refused ones not counted) */
+    int eventConnections() {
+        return eventConnections.get();
+    }
+
+    /** @return the number of {@code GET /event} connections open now */
+    int openEventStreams() {
+        return eventStreams.size();
+    }
+
+    int statusReads() {
+        return statusReads.get();
+    }
+
+    int questionReads() {
+        return questionReads.get();
+    }
+
+    /** Writes one frame {@code data: <json>} to every open event stream. */
+    void pushEvent(String json) {
+        byte[] frame = ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (eventWriteLock) {
+            for (HttpExchange stream : eventStreams) {
+                try {
+                    OutputStream body = stream.getResponseBody();
+                    body.write(frame);
+                    body.flush();
+                } catch (IOException gone) {
+                    eventStreams.remove(stream);
+                }
+            }
+        }
+    }
+
+    /** Closes every open event stream (the client sees EOF and reconnects). */
+    void dropEventStreams() {
+        synchronized (eventWriteLock) {
+            eventStreams.forEach(HttpExchange::close);
+            eventStreams.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        dropEventStreams();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        exchange.getRequestBody().readAllBytes();
+        if (method.equals("GET") && path.equals("/event")) {
+            openEventStream(exchange);
+            return;
+        }
+        if (method.equals("POST") && path.equals("/session")) {
+            createSession(exchange);
+        } else if (method.equals("GET") && path.equals("/session/status")) {
+            statusReads.incrementAndGet();
+            respond(exchange, 200, statusesJson());
+        } else if (method.equals("GET") && path.equals("/permission")) {
+            respond(exchange, 200, permissionsJson);
+        } else if (method.equals("GET") && path.equals("/question")) {
+            questionReads.incrementAndGet();
+            respond(exchange, 200, "[]");
+        } else {
+            handleSessionCall(exchange, method, path);
+        }
+    }
+
+    private void handleSessionCall(HttpExchange exchange, String method, String path) throws IOException {
+        Matcher matcher = SESSION_PATH.matcher(path);
+        StubSession session = matcher.matches() ? sessions.get(matcher.group(1)) : null;
+        if (session == null) {
+            respond(exchange, 404, "{\"name\":\"NotFoundError\",\"data\":{\"message\":\"no stub for " + method + " " + path + "\"}}");
+            return;
+        }
+        switch (method + " " + matcher.group(2)) {
+            case "POST prompt_async" -> {
+                session.prompts.incrementAndGet();
+                if (completeOnPrompt) {
+                    session.idleWith(userMessage(session.id), assistantMessage(session.id, "reply to " + session.id, null));
+                    pushEvent(sessionIdle(session.id));
+                } else {
+                    session.busy();
+                }
+                respond(exchange, 204, null);
+            }
+            case "GET message" -> {
+                session.messageReads.incrementAndGet();
+                String raw = session.messagesRaw;
+                respond(exchange, session.messagesStatus, raw != null ? raw : session.messagesJson);
+            }
+            case "POST abort" -> {
+                session.aborts.incrementAndGet();
+                respond(exchange, 200, "true");
+            }
+            default -> respond(exchange, 405, "{\"name\":\"MethodNotAllowed\",\"data\":{}}");
+        }
+    }
+
+    private void createSession(HttpExchange exchange) throws IOException {
+        if (createSessionStatus != 200) {
+            respond(exchange, createSessionStatus, createSessionErrorBody);
+            return;
+        }
+        String id = "ses_stub" + sessionCounter.incrementAndGet();
+        sessions.put(id, new StubSession(id));
+        sessionOrder.add(id);
+        respond(exchange, 200, "{\"id\":\"" + id + "\",\"title\":\"stub\"}");
+    }
+
+    private void openEventStream(HttpExchange exchange) throws IOException {
+        if (refuseEventStreams) {
+            respond(exchange, 503, "{\"name\":\"Unavailable\",\"data\":{}}");
+            return;
+        }
+        eventConnections.incrementAndGet();
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        synchronized (eventWriteLock) {
+            OutputStream body = exchange.getResponseBody();
+            body.write("data: {\"type\":\"server.connected\",\"properties\":{}}\n\n".getBytes(StandardCharsets.UTF_8));
+            body.flush();
+            eventStreams.add(exchange);
+        }
+    }
+
+    private String statusesJson() {
+        StringBuilder json = new StringBuilder("{");
+        for (StubSession session : sessions.values()) {
+            String status = session.status;
+            if (!"idle".equals(status)) {
+                json.append(json.length() == 1 ? "" : ",").append('"').append(session.id).append("\":{\"type\":\"")
+                        .append(status).append("\"}");
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        exchange.close();
+    }
+
+    // Message and event JSON in the shapes of OpenCode 1.18.33 (see the recordings).
+
+    static String userMessage(String sessionId) {
+        return "{\"info\":{\"id\":\"msg_user_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"role\":\"user\",\"time\":{\"created\":1}},\"parts\":[{\"id\":\"prt_u\",\"type\":\"text\",\"text\":\"do it\"}]}";
+    }
+
+    /**
+     * @param text the reply text, or null for no text part
+     * @param completedAndError null for a completed message without error; "incomplete" for no
+     *     {@code time.completed}; otherwise the {@code error} object JSON of a completed message
+     */
+    static String assistantMessage(String sessionId, String text, String completedAndError) {
+        boolean incomplete = "incomplete".equals(completedAndError);
+        String error = incomplete ? null : completedAndError;
+        return "{\"info\":{\"id\":\"msg_reply_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"role\":\"assistant\",\"agent\":\"build\",\"modelID\":\"echo\",\"providerID\":\"stub\",\"cost\":0,"
+                + "\"tokens\":{\"input\":10,\"output\":5,\"reasoning\":0,\"cache\":{\"read\":0,\"write\":0}},"
+                + "\"time\":{\"created\":2" + (incomplete ? "" : ",\"completed\":3") + "}"
+                + (error != null ? ",\"error\":" + error : ",\"finish\":\"stop\"") + "},"
+                + "\"parts\":[" + (text == null ? "" : "{\"id\":\"prt_a\",\"type\":\"text\",\"text\":\"" + text + "\"}") + "]}";
+    }
+
+    static String sessionIdle(String sessionId) {
+        return "{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
+    }
+
+    static String sessionError(String sessionId, String errorJson) {
+        return "{\"id\":\"evt_err\",\"type\":\"session.error\",\"properties\":{\"sessionID\":\"" + sessionId
+                + "\",\"error\":" + errorJson + "}}";
+    }
+}
