@@ -46,6 +46,7 @@ final class DispatchRun implements EventListener {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchRun.class);
     private static final long SETTLE_RECHECK_MILLIS = 200;
     private static final long UNREACHABLE_RECHECK_MILLIS = 1000;
+    private static final int MAX_SCHEMA_MESSAGES = 64;
 
     private final OpenCodeClient client;
     private final DispatchRequest request;
@@ -186,7 +187,7 @@ final class DispatchRun implements EventListener {
                 return;
             }
             markIdle();
-            List<MessageWithParts> messages = client.messages(sessionId, null);
+            List<MessageWithParts> messages = readMessages();
             GateVerdict verdict = CompletionGate.judge(request, sessionId, false, messages);
             if (verdict instanceof GateVerdict.Completed completed) {
                 complete(completed.result());
@@ -213,6 +214,38 @@ final class DispatchRun implements EventListener {
             LOG.error("Session {}: judging the session failed", sessionId, unexpected);
             fail(FailureKind.AGENT_ERROR, "judging the session failed: " + unexpected, null, unexpected);
         }
+    }
+
+    /** Reads the session's messages, oldest first; see {@link #newestReadableMessages()} for schema prompts. */
+    private List<MessageWithParts> readMessages() {
+        try {
+            return client.messages(sessionId, null);
+        } catch (OpenCodeApiException rejected) {
+            if (request.schema() == null || rejected.statusCode() != 400) {
+                throw rejected;
+            }
+            return newestReadableMessages();
+        }
+    }
+
+    /**
+     * OpenCode 1.18.33 answers 400 ("Expected OutputFormatJsonSchema") for any message list that
+     * includes a user message sent with {@code format: json_schema}, while the assistant messages
+     * after it still read with {@code ?limit=N}: read the newest ones until the server refuses.
+     */
+    private List<MessageWithParts> newestReadableMessages() {
+        List<MessageWithParts> readable = client.messages(sessionId, 1);
+        for (int limit = 2; limit <= MAX_SCHEMA_MESSAGES && readable.size() == limit - 1; limit++) {
+            try {
+                readable = client.messages(sessionId, limit);
+            } catch (OpenCodeApiException refused) {
+                if (refused.statusCode() != 400) {
+                    throw refused;
+                }
+                break;
+            }
+        }
+        return readable;
     }
 
     /** Idle but the final message is not readable yet: look again shortly, within the settle time. */
