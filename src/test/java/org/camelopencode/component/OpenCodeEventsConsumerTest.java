@@ -48,18 +48,25 @@ class OpenCodeEventsConsumerTest {
         return "opencode:events?serverUrl=" + stub.url() + (options.isEmpty() ? "" : "&" + options);
     }
 
+    /** Adds {@code from(uri).routeId(id).to("mock:" + id)} for each id/uri pair. */
+    private void addMockRoutes(String... idsAndUris) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (int index = 0; index < idsAndUris.length; index += 2) {
+                    from(idsAndUris[index + 1]).routeId(idsAndUris[index]).to("mock:" + idsAndUris[index]);
+                }
+            }
+        });
+    }
+
     private static String idle(String eventId, String sessionId) {
         return "{\"id\":\"" + eventId + "\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
     }
 
     @Test
     void deliversOnlyTheListedTypesWithTypedBodiesAndHeaders() throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(events("eventTypes=session.idle, session.status")).routeId("typed").to("mock:typed");
-            }
-        });
+        addMockRoutes("typed", events("eventTypes=session.idle, session.status"));
         context.start();
         MockEndpoint mock = context.getEndpoint("mock:typed", MockEndpoint.class);
         StubServer.SseConnection connection = stub.nextSseConnection();
@@ -85,13 +92,7 @@ class OpenCodeEventsConsumerTest {
 
     @Test
     void filtersBySessionAndDropsHeartbeatsUnlessListed() throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(events("sessionId=ses_B")).routeId("session").to("mock:session");
-                from(events("eventTypes=server.heartbeat")).routeId("heartbeats").to("mock:heartbeats");
-            }
-        });
+        addMockRoutes("session", events("sessionId=ses_B"), "heartbeats", events("eventTypes=server.heartbeat"));
         context.start();
         MockEndpoint session = context.getEndpoint("mock:session", MockEndpoint.class);
         MockEndpoint heartbeats = context.getEndpoint("mock:heartbeats", MockEndpoint.class);
@@ -197,12 +198,7 @@ class OpenCodeEventsConsumerTest {
 
     @Test
     void readinessIsDownWhileDisconnectedAndUpAgainAfterTheReconnect() throws Exception {
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(events("")).routeId("watched").to("mock:watched");
-            }
-        });
+        addMockRoutes("watched", events(""));
         context.start();
         OpenCodeEventsConsumer consumer = (OpenCodeEventsConsumer) context.getRoute("watched").getConsumer();
         HealthCheck check = consumer.getHealthCheck();
