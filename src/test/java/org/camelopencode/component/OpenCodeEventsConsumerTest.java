@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -88,6 +91,30 @@ class OpenCodeEventsConsumerTest {
                 .doesNotContainKey(OpenCodeConstants.DIRECTORY);
         assertThat(received.get(1).getMessage().getBody()).isInstanceOf(SessionIdle.class);
         assertThat(received.get(1).getMessage().getHeader(OpenCodeConstants.EVENT_ID)).isEqualTo("evt_3");
+    }
+
+    @Test
+    void replaysARecordedServerStreamInOrderWithDirectories() throws Exception {
+        String recording;
+        try (InputStream input = getClass().getResourceAsStream("/recordings/event-mixed-scenarios.sse")) {
+            assertThat(input).as("recording on the test classpath").isNotNull();
+            recording = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> recordedIdleIds = Pattern.compile("\\{\"id\":\"(evt_[^\"]+)\",\"type\":\"session\\.idle\"")
+                .matcher(recording).results().map(match -> match.group(1)).toList();
+        assertThat(recordedIdleIds).hasSize(28);
+        addMockRoutes("idle", events("eventTypes=session.idle"), "created", events("eventTypes=session.created"));
+        context.start();
+        MockEndpoint idle = context.getEndpoint("mock:idle", MockEndpoint.class);
+        MockEndpoint created = context.getEndpoint("mock:created", MockEndpoint.class);
+        stub.nextSseConnection().write(recording);
+
+        await().atMost(WAIT).until(() -> idle.getReceivedCounter() == recordedIdleIds.size());
+        assertThat(idle.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_ID))
+                .containsExactlyElementsOf(recordedIdleIds);
+        await().atMost(WAIT).until(() -> created.getReceivedCounter() > 0);
+        assertThat(created.getReceivedExchanges().get(0).getMessage().getHeader(OpenCodeConstants.DIRECTORY))
+                .isEqualTo("/workspace/project");
     }
 
     @Test
