@@ -34,7 +34,15 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "binary": target.setBinary(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": getOrCreateConfiguration(target).setBufferFullPolicy(property(camelContext, org.camelopencode.component.BufferFullPolicy.class, value)); return true;
+        case "buffersize":
+        case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
+        case "eventtypes":
+        case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
@@ -75,7 +83,15 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "binary": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": return org.camelopencode.component.BufferFullPolicy.class;
+        case "buffersize":
+        case "bufferSize": return int.class;
         case "configuration": return org.camelopencode.component.OpenCodeConfiguration.class;
+        case "eventtypes":
+        case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
@@ -117,7 +133,15 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "binary": return target.getBinary();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": return getOrCreateConfiguration(target).getBufferFullPolicy();
+        case "buffersize":
+        case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
         case "configuration": return target.getConfiguration();
+        case "eventtypes":
+        case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();

@@ -24,6 +24,18 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         OpenCodeEndpoint target = (OpenCodeEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": target.getConfiguration().setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": target.getConfiguration().setBufferFullPolicy(property(camelContext, org.camelopencode.component.BufferFullPolicy.class, value)); return true;
+        case "buffersize":
+        case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
+        case "eventtypes":
+        case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
@@ -53,6 +65,18 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": return org.camelopencode.component.BufferFullPolicy.class;
+        case "buffersize":
+        case "bufferSize": return int.class;
+        case "eventtypes":
+        case "eventTypes": return java.lang.String.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "expect": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
@@ -83,6 +107,18 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         OpenCodeEndpoint target = (OpenCodeEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return target.getConfiguration().getAgent();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "bufferfullpolicy":
+        case "bufferFullPolicy": return target.getConfiguration().getBufferFullPolicy();
+        case "buffersize":
+        case "bufferSize": return target.getConfiguration().getBufferSize();
+        case "eventtypes":
+        case "eventTypes": return target.getConfiguration().getEventTypes();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();

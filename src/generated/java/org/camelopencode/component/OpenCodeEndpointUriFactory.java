@@ -23,8 +23,14 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(17);
+        Set<String> props = new HashSet<>(23);
         props.add("agent");
+        props.add("bridgeErrorHandler");
+        props.add("bufferFullPolicy");
+        props.add("bufferSize");
+        props.add("eventTypes");
+        props.add("exceptionHandler");
+        props.add("exchangePattern");
         props.add("expect");
         props.add("lazyStartProducer");
         props.add("limit");

@@ -33,10 +33,20 @@ public class OpenCodeConfiguration implements Cloneable {
     private String schema;
     @UriParam(label = "producer", defaultValue = "PT5M", description = "The per-attempt deadline: ISO-8601 duration (PT5M) or whole seconds. When it passes the session is aborted and the attempt fails as timeout.")
     private String timeout = "PT5M";
-    @UriParam(label = "producer", description = "The session for prompt, promptAsync, abort, messages and status (the CamelOpenCodeSessionId header overrides it).")
+    @UriParam(label = "common", description = "Producer: the session for prompt, promptAsync, abort, messages and status (the CamelOpenCodeSessionId header overrides it)."
+            + " Consumer (events): only that session's events are delivered; unset = all sessions and server-wide events.")
     private String sessionId;
     @UriParam(label = "producer", description = "messages: how many of the newest messages to read; unset = all.")
     private Integer limit;
+    @UriParam(label = "consumer", description = "events: comma-separated event types to deliver (for example session.idle,session.status);"
+            + " empty = all types except server.heartbeat, which is delivered only when listed.")
+    private String eventTypes;
+    @UriParam(label = "consumer", defaultValue = "1000", description = "events: how many events may wait for the route; the stream's reader never waits for the route.")
+    private int bufferSize = 1000;
+    @UriParam(label = "consumer", defaultValue = "dropOldest", enums = "dropOldest,dropNewest",
+            description = "events: what happens when the buffer is full: dropOldest discards the oldest waiting event to make room,"
+                    + " dropNewest discards the arriving event. Dropped events are counted and logged at WARN (at most every 5 s).")
+    private BufferFullPolicy bufferFullPolicy = BufferFullPolicy.dropOldest;
     @UriParam(label = "advanced", defaultValue = "PT10S", description = "How often a running dispatch re-reads session status and messages as a safety net beside the event stream.")
     private String pollInterval = "PT10S";
     @UriParam(label = "advanced", defaultValue = "PT30S", description = "How long the server may stay unreachable before a dispatch fails as provider_unavailable.")
@@ -171,6 +181,36 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param limit the message limit */
     public void setLimit(Integer limit) {
         this.limit = limit;
+    }
+
+    /** @return the comma-separated event types to deliver, or {@code null}/empty for all but server.heartbeat */
+    public String getEventTypes() {
+        return eventTypes;
+    }
+
+    /** @param eventTypes comma-separated event types, for example {@code session.idle,session.status} */
+    public void setEventTypes(String eventTypes) {
+        this.eventTypes = eventTypes;
+    }
+
+    /** @return how many events may wait for the route */
+    public int getBufferSize() {
+        return bufferSize;
+    }
+
+    /** @param bufferSize how many events may wait for the route; at least 1 */
+    public void setBufferSize(int bufferSize) {
+        this.bufferSize = bufferSize;
+    }
+
+    /** @return what happens when the events buffer is full */
+    public BufferFullPolicy getBufferFullPolicy() {
+        return bufferFullPolicy;
+    }
+
+    /** @param bufferFullPolicy what happens when the events buffer is full */
+    public void setBufferFullPolicy(BufferFullPolicy bufferFullPolicy) {
+        this.bufferFullPolicy = bufferFullPolicy;
     }
 
     /** @return the safety poll interval text */

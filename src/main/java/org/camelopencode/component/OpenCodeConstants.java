@@ -9,7 +9,7 @@ public final class OpenCodeConstants {
 
     @Metadata(description = "The operation to perform, overriding the one in the URI.", javaType = "org.camelopencode.component.OpenCodeOperation")
     public static final String OPERATION = "CamelOpenCodeOperation";
-    @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created.", javaType = "String")
+    @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created. events: the event's session (unset for server-wide events).", javaType = "String")
     public static final String SESSION_ID = "CamelOpenCodeSessionId";
     @Metadata(description = "In: the model as provider/model, overriding the endpoint option. Out (dispatch): the model that answered.", javaType = "String")
     public static final String MODEL = "CamelOpenCodeModel";
@@ -47,6 +47,13 @@ public final class OpenCodeConstants {
     public static final String FINISH = "CamelOpenCodeFinish";
     @Metadata(label = "producer", description = "messages: how many of the newest messages to read.", javaType = "Integer")
     public static final String LIMIT = "CamelOpenCodeLimit";
+
+    @Metadata(label = "consumer", description = "events: the event type, for example session.idle, session.status or message.part.updated.", javaType = "String")
+    public static final String EVENT_TYPE = "CamelOpenCodeEventType";
+    @Metadata(label = "consumer", description = "events: the event id (evt_...), when the server sent one.", javaType = "String")
+    public static final String EVENT_ID = "CamelOpenCodeEventId";
+    @Metadata(label = "consumer", description = "events: the project directory of the event, when the event names it (properties.directory or properties.info.directory); unset otherwise.", javaType = "String")
+    public static final String DIRECTORY = "CamelOpenCodeDirectory";
 
     private OpenCodeConstants() {
     }

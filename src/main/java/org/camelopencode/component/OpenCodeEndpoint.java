@@ -11,14 +11,16 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * An {@code opencode:operation} endpoint. Producer only in this version; the event consumer comes
- * with {@code opencode:events}.
+ * An {@code opencode:operation} endpoint. Every operation but {@code events} is a producer
+ * ({@code to("opencode:dispatch")}); {@code events} is the only consumer ({@code from("opencode:events")},
+ * see {@link OpenCodeEventsConsumer}).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "opencode", title = "OpenCode", syntax = "opencode:operation",
-        producerOnly = true, category = { Category.AI }, headersClass = OpenCodeConstants.class)
+        category = { Category.AI }, headersClass = OpenCodeConstants.class)
 public class OpenCodeEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status or health.")
+    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status or health (producers),"
+            + " or events (the consumer of the server's event stream).")
     @Metadata(required = true)
     private OpenCodeOperation operation;
 
@@ -40,14 +42,32 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
         return (OpenCodeComponent) super.getComponent();
     }
 
+    /**
+     * @return the producer
+     * @throws UnsupportedOperationException for {@code opencode:events}, which only consumes
+     */
     @Override
     public Producer createProducer() {
+        if (operation == OpenCodeOperation.events) {
+            throw new UnsupportedOperationException("opencode:events is a consumer endpoint; use it in from(), not to()");
+        }
         return new OpenCodeProducer(this);
     }
 
+    /**
+     * @param processor the route
+     * @return the events consumer, configured like the other consumers of the route (exception handler, bridge)
+     * @throws UnsupportedOperationException for every operation but {@code events}
+     * @throws Exception when Camel cannot configure the consumer
+     */
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("opencode:" + operation + " is a producer endpoint; it cannot be used in from()");
+    public Consumer createConsumer(Processor processor) throws Exception {
+        if (operation != OpenCodeOperation.events) {
+            throw new UnsupportedOperationException("opencode:" + operation + " is a producer endpoint; only opencode:events can be used in from()");
+        }
+        OpenCodeEventsConsumer consumer = new OpenCodeEventsConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
     }
 
     /** @return the shared client and dispatcher for this endpoint's server */

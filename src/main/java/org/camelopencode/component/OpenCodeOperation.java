@@ -1,8 +1,9 @@
 package org.camelopencode.component;
 
 /**
- * The operations of the {@code opencode:} producer, named in the URI path ({@code opencode:dispatch})
- * or overridden by the {@code CamelOpenCodeOperation} header.
+ * The operations of the {@code opencode:} component, named in the URI path ({@code opencode:dispatch})
+ * or, for the producer, overridden by the {@code CamelOpenCodeOperation} header. All are producer
+ * operations except {@link #events}, the only consumer.
  */
 public enum OpenCodeOperation {
     /** Fresh session, asynchronous prompt, completion gate: a checked result or a classified failure. */
@@ -20,5 +21,7 @@ public enum OpenCodeOperation {
     /** {@code GET /session/status}; out: Map of non-idle sessions to their status, or one status when a session is named. */
     status,
     /** {@code GET /global/health}; out: Health. */
-    health
+    health,
+    /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
+    events
 }

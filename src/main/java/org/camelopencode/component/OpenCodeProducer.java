@@ -149,6 +149,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                 String session = sessionOf(exchange);
                 message.setBody(session == null ? statuses : statuses.getOrDefault(session, SessionStatus.idle()));
             }
+            case events -> throw new IllegalArgumentException("opencode:events is a consumer (use it in from()); it cannot send");
             default -> throw new IllegalStateException("unhandled operation " + operation);
         }
     }

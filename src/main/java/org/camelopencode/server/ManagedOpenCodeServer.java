@@ -83,7 +83,7 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
      *                                holds the log path and last log lines (password redacted)
      */
     public static ManagedOpenCodeServer start(ManagedServerOptions options) {
-        String password = generatePassword();
+        String password = options.password() != null ? options.password() : generatePassword();
         Path logFile = options.stateDirectory().resolve(LOG_FILE_NAME);
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         Process process;
@@ -121,7 +121,7 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
         return username;
     }
 
-    /** @return the generated Basic-auth password (never logged) */
+    /** @return the Basic-auth password, generated unless {@link ManagedServerOptions#password()} fixed it (never logged) */
     public String password() {
         return password;
     }

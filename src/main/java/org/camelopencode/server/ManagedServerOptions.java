@@ -24,6 +24,8 @@ import java.util.Objects;
  *                         {@code new OpenCodeConfig().toJson()})
  * @param environment      extra environment variables, e.g. provider API keys (default none); they win over the
  *                         defaults except the password and username
+ * @param password         a fixed Basic-auth password, or null (the default) to generate a new one per start; fix it
+ *                         when a restarted server must accept the clients of the previous one (never logged)
  */
 public record ManagedServerOptions(
         Path binary,
@@ -34,7 +36,8 @@ public record ManagedServerOptions(
         String username,
         Duration startTimeout,
         String configJson,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        String password) {
 
     /** Validates; all components are required (use the builder for defaults). */
     public ManagedServerOptions {
@@ -46,6 +49,9 @@ public record ManagedServerOptions(
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(configJson, "configJson");
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        if (password != null && password.isBlank()) {
+            throw new IllegalArgumentException("password must not be blank (null = generate one)");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -65,7 +71,7 @@ public record ManagedServerOptions(
         return "ManagedServerOptions[binary=" + binary + ", stateDirectory=" + stateDirectory + ", projectDirectory="
                 + projectDirectory + ", hostname=" + hostname + ", port=" + port + ", username=" + username
                 + ", startTimeout=" + startTimeout + ", configJson=<" + configJson.length() + " chars>, environment="
-                + environment.keySet() + "]";
+                + environment.keySet() + ", password=" + (password == null ? "generated" : "fixed") + "]";
     }
 
     /** Builder of {@link ManagedServerOptions}; unset values get the defaults at {@link #build()}. */
@@ -79,8 +85,19 @@ public record ManagedServerOptions(
         private Duration startTimeout = Duration.ofSeconds(60);
         private String configJson;
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private String password;
 
         private Builder() {
+        }
+
+        /**
+         * @param password a fixed Basic-auth password (for restarting a server its clients already know), null =
+         *                 generate one per start
+         * @return this
+         */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
         }
 
         /** @param binary the opencode executable @return this */
@@ -163,7 +180,7 @@ public record ManagedServerOptions(
                 Files.createDirectories(project);
                 return new ManagedServerOptions(binary != null ? binary : OpenCodeBinary.locate(null), state, project,
                         hostname, port, username, startTimeout,
-                        configJson != null ? configJson : new OpenCodeConfig().toJson(), environment);
+                        configJson != null ? configJson : new OpenCodeConfig().toJson(), environment, password);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the managed server directories", e);
             }

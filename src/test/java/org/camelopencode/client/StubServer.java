@@ -17,19 +17,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event. */
-final class StubServer implements AutoCloseable {
+/**
+ * A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event.
+ * Public for the component tests of {@code opencode:events}.
+ */
+public final class StubServer implements AutoCloseable {
 
     /** A canned answer. */
     record Answer(int status, String body, long delayMillis) {
     }
 
     /** One request as the server saw it. */
-    record Recorded(String method, String path, String authorization, String body) {
+    public record Recorded(String method, String path, String authorization, String body) {
     }
 
     /** One open SSE connection the test writes to. */
-    static final class SseConnection {
+    public static final class SseConnection {
         private final HttpExchange exchange;
         private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -38,18 +41,18 @@ final class StubServer implements AutoCloseable {
         }
 
         /** Writes raw text (frames must end with a blank line). */
-        void write(String text) throws IOException {
+        public void write(String text) throws IOException {
             OutputStream body = exchange.getResponseBody();
             body.write(text.getBytes(StandardCharsets.UTF_8));
             body.flush();
         }
 
         /** Writes one event frame. */
-        void event(String json) throws IOException {
+        public void event(String json) throws IOException {
             write("data: " + json + "\n\n");
         }
 
-        void close() {
+        public void close() {
             exchange.close();
             closed.countDown();
         }
@@ -67,14 +70,14 @@ final class StubServer implements AutoCloseable {
     private final BlockingQueue<Integer> eventStatuses = new LinkedBlockingQueue<>();
     private final List<SseConnection> allSse = new CopyOnWriteArrayList<>();
 
-    StubServer() throws IOException {
+    public StubServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -91,18 +94,18 @@ final class StubServer implements AutoCloseable {
     }
 
     /** The next {@code GET /event} requests are answered with these statuses instead of a stream. */
-    void rejectNextEventRequests(int... statuses) {
+    public void rejectNextEventRequests(int... statuses) {
         for (int status : statuses) {
             eventStatuses.add(status);
         }
     }
 
-    List<Recorded> requests() {
+    public List<Recorded> requests() {
         return requests;
     }
 
     /** Waits for the next SSE connection. */
-    SseConnection nextSseConnection() throws InterruptedException {
+    public SseConnection nextSseConnection() throws InterruptedException {
         SseConnection connection = sseConnections.poll(10, TimeUnit.SECONDS);
         if (connection == null) {
             throw new AssertionError("no GET /event connection within 10 s");
