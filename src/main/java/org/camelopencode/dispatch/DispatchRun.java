@@ -47,6 +47,8 @@ final class DispatchRun implements EventListener {
     private static final long SETTLE_RECHECK_MILLIS = 200;
     private static final long UNREACHABLE_RECHECK_MILLIS = 1000;
     private static final int MAX_SCHEMA_MESSAGES = 64;
+    private static final int ABORT_CONFIRMATIONS = 3;
+    private static final long ABORT_CONFIRM_DELAY_MILLIS = 1000;
 
     private final OpenCodeClient client;
     private final DispatchRequest request;
@@ -92,6 +94,10 @@ final class DispatchRun implements EventListener {
     private void begin() {
         try {
             sessionId = client.createSession(request.sessionTitle()).id();
+            if (result.isDone()) {
+                // The deadline passed while the session was being created: never start the turn.
+                return;
+            }
             EventStream events = client.eventStream();
             subscription = events.subscribe(sessionId, this);
             LOG.info("Dispatching '{}' in session {}{}", request.sessionTitle(), sessionId,
@@ -99,6 +105,10 @@ final class DispatchRun implements EventListener {
             client.promptAsync(sessionId, Prompts.of(request));
             long pollMillis = options.pollInterval().toMillis();
             poll = scheduler.scheduleWithFixedDelay(this::requestEvaluation, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+            if (result.isDone()) {
+                // Decided (deadline, interruption) while starting: release what was set up after the clean-up ran.
+                cleanUp();
+            }
         } catch (OpenCodeClientException failure) {
             finishWith(FailureClassifier.fromClientException(failure, sessionId));
         } catch (RuntimeException unexpected) {
@@ -332,6 +342,32 @@ final class DispatchRun implements EventListener {
             client.abort(session);
         } catch (RuntimeException failure) {
             LOG.warn("Session {}: abort failed: {}", session, failure.getMessage());
+        }
+        confirmAborted(session, ABORT_CONFIRMATIONS);
+    }
+
+    /**
+     * An abort that reaches the server before the turn's loop has started does not stop it: look
+     * again shortly and abort once more while the session is still listed as busy, so no session is
+     * left running (and paying) after its task has failed.
+     */
+    private void confirmAborted(String session, int checksLeft) {
+        try {
+            scheduler.schedule(() -> workers.execute(() -> {
+                try {
+                    if (client.sessionStatuses().containsKey(session)) {
+                        LOG.warn("Session {} is still busy after abort; aborting again", session);
+                        client.abort(session);
+                        if (checksLeft > 1) {
+                            confirmAborted(session, checksLeft - 1);
+                        }
+                    }
+                } catch (RuntimeException failure) {
+                    LOG.warn("Session {}: checking the abort failed: {}", session, failure.getMessage());
+                }
+            }), ABORT_CONFIRM_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("Session {}: dispatcher closed, abort not confirmed", session);
         }
     }
 

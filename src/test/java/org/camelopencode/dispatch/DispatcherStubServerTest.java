@@ -239,6 +239,19 @@ class DispatcherStubServerTest {
     }
 
     @Test
+    void anAbortThatDoesNotStopTheTurnIsRepeatedABoundedNumberOfTimes() {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(POLL),
+                DispatchRequest.of("do it", Duration.ofSeconds(1)));
+        StubSession session = stub.onlySession();
+        assertThat(failureOf(future).getKind()).isEqualTo(FailureKind.TIMEOUT);
+
+        // The stub stays busy after every abort, as a turn whose loop had not started yet does:
+        // the first abort and three confirmations, then no more.
+        await().atMost(Duration.ofSeconds(8)).until(() -> session.aborts.get() == 4);
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(3)).until(() -> session.aborts.get() == 4);
+    }
+
+    @Test
     void anAbortThisDispatcherDidNotCauseIsAborted() {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(POLL),
                 DispatchRequest.of("do it", TASK_TIMEOUT));

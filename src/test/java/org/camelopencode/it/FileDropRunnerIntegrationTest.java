@@ -293,7 +293,7 @@ class FileDropRunnerIntegrationTest {
 
     private void assertSessionNotBusy(String sessionId) {
         try (OpenCodeClient client = openCode.newClient()) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> !client.sessionStatuses().containsKey(sessionId));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !client.sessionStatuses().containsKey(sessionId));
         }
     }
 }
