@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventStream implements AutoCloseable {
 
+    private static final Duration MAX_HEADERS_WAIT = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     private static final String REQUEST = "GET /event";
     private static final int ERROR_BODY_LIMIT = 2048;
@@ -244,9 +246,19 @@ public final class EventStream implements AutoCloseable {
         connected = false;
     }
 
+    /**
+     * The server answers {@code /event} at once with its headers and {@code server.connected}; a
+     * server still starting up can accept the connection and stay silent, so give up on an attempt
+     * after a few seconds and retry rather than wait the full request timeout.
+     */
+    private Duration headersTimeout() {
+        Duration requestTimeout = options.requestTimeout();
+        return requestTimeout.compareTo(MAX_HEADERS_WAIT) < 0 ? requestTimeout : MAX_HEADERS_WAIT;
+    }
+
     private HttpRequest newRequest() {
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve("/event"))
-                .timeout(options.requestTimeout())
+                .timeout(headersTimeout())
                 .header("Accept", "text/event-stream")
                 .GET();
         endpoint.authorizationHeader().ifPresent(header -> builder.header("Authorization", header));
