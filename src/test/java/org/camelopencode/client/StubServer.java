@@ -148,7 +148,15 @@ public final class StubServer implements AutoCloseable {
         respond(exchange, answer.status(), answer.body());
     }
 
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    /**
+     * Writes a JSON answer and closes the exchange; shared with the other stubs of the test suite.
+     *
+     * @param exchange the exchange
+     * @param status the HTTP status
+     * @param body the JSON body, or {@code null} for none
+     * @throws IOException when the client is gone
+     */
+    public static void respond(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

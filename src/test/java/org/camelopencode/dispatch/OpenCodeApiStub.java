@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camelopencode.client.StubServer;
 
 /**
  * Just enough of the OpenCode HTTP API, on a JDK {@link HttpServer} at 127.0.0.1:0, for the
@@ -268,15 +269,7 @@ final class OpenCodeApiStub implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-        exchange.close();
+        StubServer.respond(exchange, status, body);
     }
 
     // Message and event JSON in the shapes of OpenCode 1.18.33 (see the recordings).
