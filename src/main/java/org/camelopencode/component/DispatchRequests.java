@@ -1,12 +1,15 @@
 package org.camelopencode.component;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.Durations;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.task.Expectation;
 import org.camelopencode.task.TaskSpec;
 
 /**
@@ -50,8 +53,8 @@ final class DispatchRequests {
                     firstOf(task == null ? null : firstOf(task.title(), task.name(), null),
                             message.getHeader(OpenCodeConstants.TITLE, String.class),
                             firstOf(message.getHeader(OpenCodeConstants.TASK_NAME, String.class), configuration.getTitle(), null)),
-                    OpenCodeProducer.expectsJson(task, exchange, configuration),
-                    OpenCodeProducer.schemaOf(task, configuration),
+                    expectsJson(task, exchange, configuration),
+                    schemaOf(task, configuration),
                     task != null && task.timeout() != null ? task.timeout() : timeoutOf(exchange, configuration),
                     message.getHeader(OpenCodeConstants.RUN_ID, String.class),
                     message.getHeader(OpenCodeConstants.STAGE, String.class),
@@ -92,5 +95,30 @@ final class DispatchRequests {
             return second;
         }
         return third == null || third.isBlank() ? null : third;
+    }
+
+    /** The task's schema, else the endpoint's {@code schema} option parsed. */
+    private static JsonNode schemaOf(TaskSpec task, OpenCodeConfiguration configuration) {
+        if (task != null && task.schema() != null) {
+            return task.schema();
+        }
+        String schema = configuration.getSchema();
+        if (schema == null || schema.isBlank()) {
+            return null;
+        }
+        try {
+            return OpenCodeJson.mapper().readTree(schema);
+        } catch (Exception malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the schema option is not valid JSON: " + malformed.getMessage());
+        }
+    }
+
+    /** The task's {@code expect}, else the {@code CamelOpenCodeExpect} header, else the endpoint's option. */
+    private static boolean expectsJson(TaskSpec task, Exchange exchange, OpenCodeConfiguration configuration) {
+        if (task != null && task.expect() != null) {
+            return task.expect() == Expectation.JSON;
+        }
+        String expect = exchange.getMessage().getHeader(OpenCodeConstants.EXPECT, configuration.getExpect(), String.class);
+        return "json".equalsIgnoreCase(expect);
     }
 }

@@ -1,6 +1,5 @@
 package org.camelopencode.component;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -8,7 +7,6 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
-import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.client.PromptRequest;
 import org.camelopencode.client.SessionStatus;
 import org.camelopencode.dispatch.DispatchRequest;
@@ -16,8 +14,6 @@ import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
-import org.camelopencode.task.Expectation;
-import org.camelopencode.task.TaskSpec;
 
 /**
  * Runs the endpoint's operation (or the one in {@code CamelOpenCodeOperation}). {@code dispatch}
@@ -155,12 +151,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     }
 
     private PromptRequest promptOf(Exchange exchange) {
-        String prompt = exchange.getMessage().getBody(String.class);
-        if (prompt == null || prompt.isBlank()) {
-            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the message body (the prompt) is empty");
-        }
-        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration());
-        return org.camelopencode.dispatch.Prompts.of(request);
+        return org.camelopencode.dispatch.Prompts.of(DispatchRequests.from(exchange, endpoint.getConfiguration()));
     }
 
     private String sessionOf(Exchange exchange) {
@@ -175,29 +166,5 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                             + OpenCodeConstants.SESSION_ID + " header");
         }
         return session;
-    }
-
-    /** Kept package-visible for tests: the JSON of a TaskSpec schema, or the endpoint's. */
-    static JsonNode schemaOf(TaskSpec task, OpenCodeConfiguration configuration) {
-        if (task != null && task.schema() != null) {
-            return task.schema();
-        }
-        String schema = configuration.getSchema();
-        if (schema == null || schema.isBlank()) {
-            return null;
-        }
-        try {
-            return OpenCodeJson.mapper().readTree(schema);
-        } catch (Exception malformed) {
-            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the schema option is not valid JSON: " + malformed.getMessage());
-        }
-    }
-
-    static boolean expectsJson(TaskSpec task, Exchange exchange, OpenCodeConfiguration configuration) {
-        if (task != null && task.expect() != null) {
-            return task.expect() == Expectation.JSON;
-        }
-        String expect = exchange.getMessage().getHeader(OpenCodeConstants.EXPECT, configuration.getExpect(), String.class);
-        return "json".equalsIgnoreCase(expect);
     }
 }
