@@ -26,6 +26,7 @@ import org.camelopencode.client.SessionError;
 import org.camelopencode.client.SessionIdle;
 import org.camelopencode.client.SessionStatusChanged;
 import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.OpenCodeProtocolException;
 import org.camelopencode.client.PermissionRequest;
 import org.camelopencode.client.QuestionRequest;
 import org.camelopencode.client.SessionStatus;
@@ -134,11 +135,9 @@ final class DispatchRun implements EventListener {
                 idleSinceNanos = -1;
             }
         } else if (event instanceof PermissionAsked asked) {
-            interrupt(FailureKind.PENDING_PERMISSION, "the agent asked for permission '" + asked.request().permission()
-                    + "' " + asked.request().patterns() + " and no approval endpoint is configured", asked.properties());
+            interrupt(FailureKind.PENDING_PERMISSION, pendingMessage(asked.request()), asked.properties());
         } else if (event instanceof QuestionAsked asked) {
-            interrupt(FailureKind.PENDING_QUESTION, "the agent asked " + questionsOf(asked.request())
-                    + " and no approval endpoint is configured", asked.properties());
+            interrupt(FailureKind.PENDING_QUESTION, pendingMessage(asked.request()), asked.properties());
         } else if (event instanceof SessionError error) {
             lastSessionError = error.error();
         }
@@ -208,7 +207,7 @@ final class DispatchRun implements EventListener {
             }
         } catch (OpenCodeConnectionException unreachable) {
             onUnreachable(unreachable);
-        } catch (OpenCodeAuthenticationException | org.camelopencode.client.OpenCodeProtocolException fatal) {
+        } catch (OpenCodeAuthenticationException | OpenCodeProtocolException fatal) {
             finishWith(FailureClassifier.fromClientException(fatal, sessionId));
         } catch (OpenCodeClientException other) {
             if (other instanceof OpenCodeApiException rejected && rejected.statusCode() >= 400 && rejected.statusCode() < 500
@@ -277,16 +276,13 @@ final class DispatchRun implements EventListener {
     private void checkPendingRequests() {
         for (PermissionRequest permission : client.permissions()) {
             if (sessionId.equals(permission.sessionId())) {
-                interrupt(FailureKind.PENDING_PERMISSION, "the agent asked for permission '" + permission.permission()
-                        + "' " + permission.patterns() + " and no approval endpoint is configured",
-                        OpenCodeJson.mapper().valueToTree(permission));
+                interrupt(FailureKind.PENDING_PERMISSION, pendingMessage(permission), OpenCodeJson.mapper().valueToTree(permission));
                 return;
             }
         }
         for (QuestionRequest question : client.questions()) {
             if (sessionId.equals(question.sessionId())) {
-                interrupt(FailureKind.PENDING_QUESTION, "the agent asked " + questionsOf(question)
-                        + " and no approval endpoint is configured", OpenCodeJson.mapper().valueToTree(question));
+                interrupt(FailureKind.PENDING_QUESTION, pendingMessage(question), OpenCodeJson.mapper().valueToTree(question));
                 return;
             }
         }
@@ -418,6 +414,15 @@ final class DispatchRun implements EventListener {
             finishWith(new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed",
                     sessionId, null, closed));
         }
+    }
+
+    private static String pendingMessage(PermissionRequest request) {
+        return "the agent asked for permission '" + request.permission() + "' " + request.patterns()
+                + " and no approval endpoint is configured";
+    }
+
+    private static String pendingMessage(QuestionRequest request) {
+        return "the agent asked " + questionsOf(request) + " and no approval endpoint is configured";
     }
 
     private static String questionsOf(QuestionRequest request) {

@@ -69,7 +69,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Stops the timers and workers. Attempts still running are aborted on the server (best
-     * effort) and fail as {@code timeout}-free {@code provider_unavailable}: the dispatcher is gone.
+     * effort) and fail as {@code provider_unavailable}: the dispatcher that watched them is gone.
      */
     @Override
     public void close() {
