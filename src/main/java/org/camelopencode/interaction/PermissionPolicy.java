@@ -39,7 +39,7 @@ public final class PermissionPolicy {
 
     /** Feedback of the read-only rule, telling the agent why its edit was refused and what to do instead. */
     static final String READ_ONLY_MESSAGE =
-            "this task is read-only: do not edit, write or patch files; report the changes you would make instead";
+            "this task is read-only: do not edit, write or patch files, report the changes you would make instead";
 
     private static final PermissionPolicy EMPTY = new PermissionPolicy(List.of());
 
