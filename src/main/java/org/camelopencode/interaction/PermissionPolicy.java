@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.camelopencode.client.PermissionRequest;
 
@@ -55,12 +56,7 @@ public final class PermissionPolicy {
      * @throws PolicySyntaxException naming the first rule that cannot be parsed, its position and the problem
      */
     public static PermissionPolicy parse(String rules) {
-        List<String> texts = splitRules(rules);
-        List<PermissionRule> parsed = new ArrayList<>(texts.size());
-        for (int index = 0; index < texts.size(); index++) {
-            parsed.add(PermissionRule.parse(texts.get(index), index + 1));
-        }
-        return new PermissionPolicy(parsed);
+        return new PermissionPolicy(parseRules(rules, PermissionRule::parse));
     }
 
     /** @return the policy without rules: it decides nothing */
@@ -114,21 +110,24 @@ public final class PermissionPolicy {
     }
 
     /**
-     * Splits a policy text into rule texts; shared by the permission and the question policy.
+     * Splits a policy text into rules and parses each; shared by the permission and the question policy.
      *
-     * @param text the policy text, may be null
-     * @return the trimmed, non-empty rules between {@code ;} and line breaks, in order
+     * @param text   the policy text, may be null
+     * @param parser parses one trimmed, non-empty rule text given its 1-based position among the rules
+     * @param <R>    the rule type
+     * @return the parsed rules between {@code ;} and line breaks, in order
+     * @throws PolicySyntaxException from the parser, for the first bad rule
      */
-    static List<String> splitRules(String text) {
+    static <R> List<R> parseRules(String text, BiFunction<String, Integer, R> parser) {
         if (text == null) {
             return List.of();
         }
-        List<String> texts = new ArrayList<>();
+        List<R> rules = new ArrayList<>();
         for (String part : text.split("[;\\r\\n]")) {
             if (!part.isBlank()) {
-                texts.add(part.strip());
+                rules.add(parser.apply(part.strip(), rules.size() + 1));
             }
         }
-        return texts;
+        return rules;
     }
 }

@@ -60,12 +60,7 @@ public final class QuestionPolicy {
      * @throws PolicySyntaxException naming the first rule that cannot be parsed, its position and the problem
      */
     public static QuestionPolicy parse(String rules) {
-        List<String> texts = PermissionPolicy.splitRules(rules);
-        List<QuestionRule> parsed = new ArrayList<>(texts.size());
-        for (int index = 0; index < texts.size(); index++) {
-            parsed.add(QuestionRule.parse(texts.get(index), index + 1));
-        }
-        return new QuestionPolicy(parsed);
+        return new QuestionPolicy(PermissionPolicy.parseRules(rules, QuestionRule::parse));
     }
 
     /** @return the policy without rules: it decides nothing (except an {@code Answer} to a request without questions) */
