@@ -30,7 +30,11 @@ import org.camelopencode.client.PermissionRequest;
  *       for reject), so patterns may contain {@code =}: {@code bash:FOO=1 make=allow}.</li>
  *   <li>A rule matches a request when its permission matches and EVERY pattern of the request matches its pattern (a
  *       request without patterns matches only the pattern {@code *}). The FIRST matching rule wins, so rules read top
- *       down: {@code bash:git *=allow; *=reject} allows git commands and rejects everything else.</li>
+ *       down: {@code bash:git *=allow; *=reject} allows git commands and rejects everything else. For {@code bash}
+       OpenCode 1.18.33 asks once per command line with one pattern per simple command ({@code git status && rm -rf b}
+       gives {@code git status} and {@code rm -rf b}), so a chained command is allowed only when every part is; a
+       command that leaves the project ({@code cd /tmp}) first asks {@code external_directory} with patterns such as
+       {@code /tmp/*}.</li>
  *   <li>No rule matching means no decision: {@link #decide} returns empty and the caller chooses (for example escalate
  *       or fail the task as {@code pending_permission}).</li>
  * </ul>

@@ -65,12 +65,15 @@ class PermissionPolicyTest {
         assertThat(decide("bash:git *=allow; *=reject", request("bash", "git status")).action()).isEqualTo(PermissionAction.ONCE);
     }
 
+    /** OpenCode 1.18.33 asks once per command line with one pattern per simple command (seen on the real server). */
     @Test
     void everyPatternOfTheRequestMustMatch() {
         String rules = "bash:git *=allow; bash=escalate";
 
         assertThat(decide(rules, request("bash", "git add .", "git commit -m x")).action()).isEqualTo(PermissionAction.ONCE);
-        assertThat(decide(rules, request("bash", "git add .", "rm -rf /")).action()).isEqualTo(PermissionAction.ESCALATE);
+        assertThat(decide(rules, request("bash", "git status", "rm -rf build")).action()).isEqualTo(PermissionAction.ESCALATE);
+        assertThat(decide("bash:echo *=allow; *=reject", request("bash", "echo a", "echo b", "wc -l")).action())
+                .isEqualTo(PermissionAction.REJECT);
     }
 
     @Test
