@@ -31,6 +31,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         OpenCodeComponent target = (OpenCodeComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": getOrCreateConfiguration(target).setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalendpoint":
+        case "approvalEndpoint": getOrCreateConfiguration(target).setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvaltimetolive":
+        case "approvalTimeToLive": getOrCreateConfiguration(target).setApprovalTimeToLive(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "binary": target.setBinary(property(camelContext, java.lang.String.class, value)); return true;
@@ -57,8 +61,14 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStateDirectory": target.setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "permissionpolicy":
+        case "permissionPolicy": getOrCreateConfiguration(target).setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "questionpolicy":
+        case "questionPolicy": getOrCreateConfiguration(target).setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "readonly":
+        case "readOnly": getOrCreateConfiguration(target).setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "schema": getOrCreateConfiguration(target).setSchema(property(camelContext, java.lang.String.class, value)); return true;
@@ -80,6 +90,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "approvalendpoint":
+        case "approvalEndpoint": return java.lang.String.class;
+        case "approvaltimetolive":
+        case "approvalTimeToLive": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "binary": return java.lang.String.class;
@@ -106,8 +120,14 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStateDirectory": return java.lang.String.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "permissionpolicy":
+        case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return java.lang.String.class;
+        case "questionpolicy":
+        case "questionPolicy": return java.lang.String.class;
+        case "readonly":
+        case "readOnly": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return java.lang.String.class;
         case "schema": return java.lang.String.class;
@@ -130,6 +150,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         OpenCodeComponent target = (OpenCodeComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return getOrCreateConfiguration(target).getAgent();
+        case "approvalendpoint":
+        case "approvalEndpoint": return getOrCreateConfiguration(target).getApprovalEndpoint();
+        case "approvaltimetolive":
+        case "approvalTimeToLive": return getOrCreateConfiguration(target).getApprovalTimeToLive();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "binary": return target.getBinary();
@@ -156,8 +180,14 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStateDirectory": return target.getManagedStateDirectory();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "permissionpolicy":
+        case "permissionPolicy": return getOrCreateConfiguration(target).getPermissionPolicy();
         case "pollinterval":
         case "pollInterval": return getOrCreateConfiguration(target).getPollInterval();
+        case "questionpolicy":
+        case "questionPolicy": return getOrCreateConfiguration(target).getQuestionPolicy();
+        case "readonly":
+        case "readOnly": return getOrCreateConfiguration(target).isReadOnly();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "schema": return getOrCreateConfiguration(target).getSchema();

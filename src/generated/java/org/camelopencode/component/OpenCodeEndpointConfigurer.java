@@ -24,6 +24,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         OpenCodeEndpoint target = (OpenCodeEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": target.getConfiguration().setAgent(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalendpoint":
+        case "approvalEndpoint": target.getConfiguration().setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvaltimetolive":
+        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "bufferfullpolicy":
@@ -42,8 +46,14 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "limit": target.getConfiguration().setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "permissionpolicy":
+        case "permissionPolicy": target.getConfiguration().setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "questionpolicy":
+        case "questionPolicy": target.getConfiguration().setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "readonly":
+        case "readOnly": target.getConfiguration().setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "schema": target.getConfiguration().setSchema(property(camelContext, java.lang.String.class, value)); return true;
@@ -65,6 +75,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return java.lang.String.class;
+        case "approvalendpoint":
+        case "approvalEndpoint": return java.lang.String.class;
+        case "approvaltimetolive":
+        case "approvalTimeToLive": return java.lang.String.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "bufferfullpolicy":
@@ -83,8 +97,14 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "limit": return java.lang.Integer.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "permissionpolicy":
+        case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return java.lang.String.class;
+        case "questionpolicy":
+        case "questionPolicy": return java.lang.String.class;
+        case "readonly":
+        case "readOnly": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return java.lang.String.class;
         case "schema": return java.lang.String.class;
@@ -107,6 +127,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         OpenCodeEndpoint target = (OpenCodeEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return target.getConfiguration().getAgent();
+        case "approvalendpoint":
+        case "approvalEndpoint": return target.getConfiguration().getApprovalEndpoint();
+        case "approvaltimetolive":
+        case "approvalTimeToLive": return target.getConfiguration().getApprovalTimeToLive();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "bufferfullpolicy":
@@ -125,8 +149,14 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "limit": return target.getConfiguration().getLimit();
         case "model": return target.getConfiguration().getModel();
         case "password": return target.getConfiguration().getPassword();
+        case "permissionpolicy":
+        case "permissionPolicy": return target.getConfiguration().getPermissionPolicy();
         case "pollinterval":
         case "pollInterval": return target.getConfiguration().getPollInterval();
+        case "questionpolicy":
+        case "questionPolicy": return target.getConfiguration().getQuestionPolicy();
+        case "readonly":
+        case "readOnly": return target.getConfiguration().isReadOnly();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "schema": return target.getConfiguration().getSchema();

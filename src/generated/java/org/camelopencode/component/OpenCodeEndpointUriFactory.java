@@ -23,8 +23,10 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(23);
+        Set<String> props = new HashSet<>(28);
         props.add("agent");
+        props.add("approvalEndpoint");
+        props.add("approvalTimeToLive");
         props.add("bridgeErrorHandler");
         props.add("bufferFullPolicy");
         props.add("bufferSize");
@@ -37,7 +39,10 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("model");
         props.add("operation");
         props.add("password");
+        props.add("permissionPolicy");
         props.add("pollInterval");
+        props.add("questionPolicy");
+        props.add("readOnly");
         props.add("requestTimeout");
         props.add("schema");
         props.add("serverLostTimeout");

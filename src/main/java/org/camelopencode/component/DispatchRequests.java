@@ -9,6 +9,10 @@ import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.Durations;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.interaction.Escalation;
+import org.camelopencode.interaction.InteractionPolicy;
+import org.camelopencode.interaction.PermissionPolicy;
+import org.camelopencode.interaction.QuestionPolicy;
 import org.camelopencode.task.Expectation;
 import org.camelopencode.task.TaskSpec;
 
@@ -22,6 +26,9 @@ import org.camelopencode.task.TaskSpec;
  */
 final class DispatchRequests {
 
+    /** OpenCode's read-only agent. */
+    static final String PLAN_AGENT = "plan";
+
     private DispatchRequests() {
     }
 
@@ -33,11 +40,25 @@ final class DispatchRequests {
      *     (model, timeout, schema) is malformed
      */
     static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration) {
+        return from(exchange, configuration, null);
+    }
+
+    /**
+     * @param exchange the exchange
+     * @param configuration the endpoint's options
+     * @param escalation where escalated requests go, or {@code null} when no approval endpoint is configured
+     * @return the request, with its interaction policy
+     * @throws OpenCodeFailureException {@code invalid_task} when the prompt is empty or an option
+     *     (model, timeout, schema, policies) is malformed
+     */
+    static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration, Escalation escalation) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
         int attempt = attemptOf(exchange);
         if (body instanceof DispatchRequest request) {
-            return request.attempt() == attempt ? request : request.withAttempt(attempt);
+            DispatchRequest numbered = request.attempt() == attempt ? request : request.withAttempt(attempt);
+            return escalation == null || numbered.interaction().escalation() != null ? numbered
+                    : numbered.withInteraction(withEscalation(numbered.interaction(), escalation));
         }
         TaskSpec task = body instanceof TaskSpec spec ? spec : null;
         String prompt = task != null ? task.prompt() : message.getBody(String.class);
@@ -45,10 +66,14 @@ final class DispatchRequests {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "the task has no prompt (empty message body)");
         }
         try {
+            String agent = firstOf(task == null ? null : task.agent(), message.getHeader(OpenCodeConstants.AGENT, String.class),
+                    configuration.getAgent());
+            boolean readOnly = message.getHeader(OpenCodeConstants.READ_ONLY, configuration.isReadOnly(), Boolean.class)
+                    || PLAN_AGENT.equals(agent);
             return new DispatchRequest(
                     prompt.strip(),
                     firstOf(task == null ? null : task.model(), message.getHeader(OpenCodeConstants.MODEL, String.class), configuration.getModel()),
-                    firstOf(task == null ? null : task.agent(), message.getHeader(OpenCodeConstants.AGENT, String.class), configuration.getAgent()),
+                    agent == null && readOnly ? PLAN_AGENT : agent,
                     configuration.getSystem(),
                     firstOf(task == null ? null : firstOf(task.title(), task.name(), null),
                             message.getHeader(OpenCodeConstants.TITLE, String.class),
@@ -58,7 +83,8 @@ final class DispatchRequests {
                     task != null && task.timeout() != null ? task.timeout() : timeoutOf(exchange, configuration),
                     message.getHeader(OpenCodeConstants.RUN_ID, String.class),
                     message.getHeader(OpenCodeConstants.STAGE, String.class),
-                    attempt);
+                    attempt,
+                    interactionOf(message, configuration, escalation, readOnly));
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
         }
@@ -76,6 +102,18 @@ final class DispatchRequests {
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
         }
+    }
+
+    private static InteractionPolicy interactionOf(Message message, OpenCodeConfiguration configuration, Escalation escalation,
+            boolean readOnly) {
+        String permissions = message.getHeader(OpenCodeConstants.PERMISSION_POLICY, configuration.getPermissionPolicy(), String.class);
+        String questions = message.getHeader(OpenCodeConstants.QUESTION_POLICY, configuration.getQuestionPolicy(), String.class);
+        return new InteractionPolicy(PermissionPolicy.parse(permissions), QuestionPolicy.parse(questions), escalation,
+                Durations.parsePositive(configuration.getApprovalTimeToLive(), "approvalTimeToLive"), readOnly);
+    }
+
+    private static InteractionPolicy withEscalation(InteractionPolicy policy, Escalation escalation) {
+        return new InteractionPolicy(policy.permissions(), policy.questions(), escalation, policy.approvalTimeToLive(), policy.readOnly());
     }
 
     private static int attemptOf(Exchange exchange) {

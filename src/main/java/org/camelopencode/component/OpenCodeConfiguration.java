@@ -47,6 +47,24 @@ public class OpenCodeConfiguration implements Cloneable {
             description = "events: what happens when the buffer is full: dropOldest discards the oldest waiting event to make room,"
                     + " dropNewest discards the arriving event. Dropped events are counted and logged at WARN (at most every 5 s).")
     private BufferFullPolicy bufferFullPolicy = BufferFullPolicy.dropOldest;
+    @UriParam(label = "producer", description = "dispatch: rules answering the agent's permission requests, separated by ; or new lines,"
+            + " first match wins: permission[:pattern]=allow|once|always|reject[:feedback]|escalate, for example"
+            + " bash:git *=allow; edit:*=escalate; *=reject. A request no rule matches is escalated.")
+    private String permissionPolicy;
+    @UriParam(label = "producer", description = "dispatch: rules answering the agent's questions, separated by ; or new lines:"
+            + " header-or-question=label (several labels joined by | for multiple-choice), first, reject or escalate; key * is the default,"
+            + " for example Env=staging; *=first. A question no rule matches is escalated.")
+    private String questionPolicy;
+    @UriParam(label = "producer", description = "dispatch: the Camel endpoint URI escalated permission and question requests are sent to"
+            + " (for example jms:queue:opencode.approvals?preserveMessageQos=true), as JSON with a JMSExpiration header at their time to live."
+            + " Unset = an escalation fails the task at once as pending_permission / pending_question.")
+    private String approvalEndpoint;
+    @UriParam(label = "producer", defaultValue = "PT30M", description = "dispatch: how long an escalated request waits for its approval"
+            + " (ISO-8601 duration or whole seconds) before the task fails as pending_permission / pending_question; the wait does not count against timeout.")
+    private String approvalTimeToLive = "PT30M";
+    @UriParam(label = "producer", defaultValue = "false", description = "dispatch: the task must not change files: the agent defaults to plan,"
+            + " sessions deny every edit, and edit requests are rejected with feedback. A task with agent plan is read-only too.")
+    private boolean readOnly;
     @UriParam(label = "advanced", defaultValue = "PT10S", description = "How often a running dispatch re-reads session status and messages as a safety net beside the event stream.")
     private String pollInterval = "PT10S";
     @UriParam(label = "advanced", defaultValue = "PT30S", description = "How long the server may stay unreachable before a dispatch fails as provider_unavailable.")
@@ -61,6 +79,56 @@ public class OpenCodeConfiguration implements Cloneable {
         } catch (CloneNotSupportedException impossible) {
             throw new RuntimeCamelException(impossible);
         }
+    }
+
+    /** @return the permission rules, or {@code null} */
+    public String getPermissionPolicy() {
+        return permissionPolicy;
+    }
+
+    /** @param permissionPolicy permission rules, see the option's description */
+    public void setPermissionPolicy(String permissionPolicy) {
+        this.permissionPolicy = permissionPolicy;
+    }
+
+    /** @return the question rules, or {@code null} */
+    public String getQuestionPolicy() {
+        return questionPolicy;
+    }
+
+    /** @param questionPolicy question rules, see the option's description */
+    public void setQuestionPolicy(String questionPolicy) {
+        this.questionPolicy = questionPolicy;
+    }
+
+    /** @return the approval endpoint URI, or {@code null} */
+    public String getApprovalEndpoint() {
+        return approvalEndpoint;
+    }
+
+    /** @param approvalEndpoint the Camel endpoint URI escalations are sent to; blank = none */
+    public void setApprovalEndpoint(String approvalEndpoint) {
+        this.approvalEndpoint = approvalEndpoint;
+    }
+
+    /** @return how long an escalation waits, as text */
+    public String getApprovalTimeToLive() {
+        return approvalTimeToLive;
+    }
+
+    /** @param approvalTimeToLive ISO-8601 duration or whole seconds */
+    public void setApprovalTimeToLive(String approvalTimeToLive) {
+        this.approvalTimeToLive = approvalTimeToLive;
+    }
+
+    /** @return whether dispatches are read-only */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** @param readOnly whether dispatches are read-only */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** @return the server URL, or {@code null} for the managed server */

@@ -9,6 +9,18 @@ public final class OpenCodeConstants {
 
     @Metadata(description = "The operation to perform, overriding the one in the URI.", javaType = "org.camelopencode.component.OpenCodeOperation")
     public static final String OPERATION = "CamelOpenCodeOperation";
+    @Metadata(label = "producer", description = "dispatch: permission rules for this message, overriding the permissionPolicy option.", javaType = "String")
+    public static final String PERMISSION_POLICY = "CamelOpenCodePermissionPolicy";
+    @Metadata(label = "producer", description = "dispatch: question rules for this message, overriding the questionPolicy option.", javaType = "String")
+    public static final String QUESTION_POLICY = "CamelOpenCodeQuestionPolicy";
+    @Metadata(label = "producer", description = "dispatch: true makes this task read-only, as the readOnly option.", javaType = "Boolean")
+    public static final String READ_ONLY = "CamelOpenCodeReadOnly";
+    @Metadata(description = "Escalations (sent to the approval endpoint) and approve: the permission or question request id (per_... or que_...).", javaType = "String")
+    public static final String REQUEST_ID = "CamelOpenCodeRequestId";
+    @Metadata(description = "Escalations: permission or question.", javaType = "String")
+    public static final String INTERACTION_TYPE = "CamelOpenCodeInteractionType";
+    @Metadata(description = "Escalations: when the dispatch stops waiting for the approval, epoch milliseconds (also set as JMSExpiration).", javaType = "Long")
+    public static final String EXPIRES_AT = "CamelOpenCodeExpiresAt";
     @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created. events: the event's session (unset for server-wide events).", javaType = "String")
     public static final String SESSION_ID = "CamelOpenCodeSessionId";
     @Metadata(description = "In: the model as provider/model, overriding the endpoint option. Out (dispatch): the model that answered.", javaType = "String")

@@ -22,6 +22,15 @@ public enum OpenCodeOperation {
     status,
     /** {@code GET /global/health}; out: Health. */
     health,
+    /**
+     * Applies a person's approval of an escalated request: body = approval JSON
+     * ({@code {"requestId":"per_...","reply":"once|always|reject","message":...}} or
+     * {@code {"requestId":"que_...","answers":[["label"]]}}); {@code POST /permission/{id}/reply},
+     * {@code POST /question/{id}/reply} or {@code /reject}; out: Boolean true, header CamelOpenCodeSessionId.
+     */
+    approve,
+    /** {@code GET /permission} and {@code GET /question}; out: Map with lists {@code permissions} and {@code questions} (optionally one session's). */
+    pending,
     /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
     events
 }

@@ -1,12 +1,16 @@
 package org.camelopencode.component;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
+import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.client.PromptRequest;
 import org.camelopencode.client.SessionStatus;
 import org.camelopencode.dispatch.DispatchRequest;
@@ -14,6 +18,8 @@ import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.interaction.Approval;
+import org.camelopencode.interaction.Approvals;
 
 /**
  * Runs the endpoint's operation (or the one in {@code CamelOpenCodeOperation}). {@code dispatch}
@@ -25,6 +31,7 @@ import org.camelopencode.failure.OpenCodeFailureException;
 public class OpenCodeProducer extends DefaultAsyncProducer {
 
     private final OpenCodeEndpoint endpoint;
+    private EndpointEscalation escalation;
 
     /** @param endpoint the endpoint this producer serves */
     public OpenCodeProducer(OpenCodeEndpoint endpoint) {
@@ -37,6 +44,19 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         endpoint.connection();
+        String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
+        if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
+            escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip());
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (escalation != null) {
+            escalation.close();
+            escalation = null;
+        }
+        super.doStop();
     }
 
     @Override
@@ -71,7 +91,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     }
 
     private boolean dispatch(Exchange exchange, AsyncCallback callback) {
-        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration());
+        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration(), escalation);
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
         // Also as a property: dead letter channels with useOriginalMessage drop the headers.
@@ -145,8 +165,42 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                 String session = sessionOf(exchange);
                 message.setBody(session == null ? statuses : statuses.getOrDefault(session, SessionStatus.idle()));
             }
+            case approve -> {
+                Approval approval = Approval.parse(approvalJson(exchange));
+                message.setHeader(OpenCodeConstants.REQUEST_ID, approval.requestId());
+                message.setHeader(OpenCodeConstants.SESSION_ID, Approvals.apply(client, approval));
+                message.setBody(Boolean.TRUE);
+            }
+            case pending -> {
+                String session = sessionOf(exchange);
+                Map<String, Object> pending = new LinkedHashMap<>();
+                pending.put("permissions", client.permissions().stream()
+                        .filter(request -> session == null || session.equals(request.sessionId())).toList());
+                pending.put("questions", client.questions().stream()
+                        .filter(request -> session == null || session.equals(request.sessionId())).toList());
+                message.setBody(pending);
+            }
             case events -> throw new IllegalArgumentException("opencode:events is a consumer (use it in from()); it cannot send");
             default -> throw new IllegalStateException("unhandled operation " + operation);
+        }
+    }
+
+    private static JsonNode approvalJson(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof JsonNode json) {
+            return json;
+        }
+        if (body instanceof Map<?, ?> map) {
+            return OpenCodeJson.mapper().valueToTree(map);
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("opencode:approve needs the approval JSON as the message body");
+        }
+        try {
+            return OpenCodeJson.mapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException malformed) {
+            throw new IllegalArgumentException("the approval is not valid JSON: " + malformed.getOriginalMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Objects;
 import org.camelopencode.client.ModelReference;
+import org.camelopencode.interaction.InteractionPolicy;
 
 /**
  * One attempt of one task, as the dispatcher runs it: a fresh session titled {@link #sessionTitle()},
@@ -21,6 +22,8 @@ import org.camelopencode.client.ModelReference;
  * @param runId the run this attempt belongs to, or {@code null}
  * @param stage the stage of the run, or {@code null}
  * @param attempt the attempt number, 1 for the first
+ * @param interaction how permission and question requests are answered; {@code null} =
+ *     {@link InteractionPolicy#defaults()}
  */
 public record DispatchRequest(
         String prompt,
@@ -33,10 +36,12 @@ public record DispatchRequest(
         Duration timeout,
         String runId,
         String stage,
-        int attempt) {
+        int attempt,
+        InteractionPolicy interaction) {
 
     /** Validates the fields; see the record description. */
     public DispatchRequest {
+        interaction = interaction == null ? InteractionPolicy.defaults() : interaction;
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be blank");
         }
@@ -53,6 +58,26 @@ public record DispatchRequest(
         if (model != null) {
             ModelReference.parse(model);
         }
+    }
+
+    /**
+     * A request answering interruptions by {@link InteractionPolicy#defaults()}.
+     *
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param system see the record description
+     * @param title see the record description
+     * @param expectJson see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param attempt see the record description
+     */
+    public DispatchRequest(String prompt, String model, String agent, String system, String title, boolean expectJson,
+            JsonNode schema, Duration timeout, String runId, String stage, int attempt) {
+        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, null);
     }
 
     /**
@@ -84,8 +109,18 @@ public record DispatchRequest(
         return title.append("attempt ").append(attempt).append(']').toString();
     }
 
+    /**
+     * @param newInteraction how interruptions are answered
+     * @return a copy with that interaction policy
+     */
+    public DispatchRequest withInteraction(InteractionPolicy newInteraction) {
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
+                newInteraction);
+    }
+
     /** @return a copy with another attempt number */
     public DispatchRequest withAttempt(int newAttempt) {
-        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt);
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt,
+                interaction);
     }
 }

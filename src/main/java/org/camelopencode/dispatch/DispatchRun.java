@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.camelopencode.client.CreateSessionRequest;
 import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageError;
@@ -20,16 +21,19 @@ import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
 import org.camelopencode.client.OpenCodeConnectionException;
 import org.camelopencode.client.OpenCodeEvent;
+import org.camelopencode.client.OpenCodeProtocolException;
 import org.camelopencode.client.PermissionAsked;
+import org.camelopencode.client.PermissionReplied;
+import org.camelopencode.client.PermissionRequest;
+import org.camelopencode.client.PermissionRule;
 import org.camelopencode.client.QuestionAsked;
+import org.camelopencode.client.QuestionRejected;
+import org.camelopencode.client.QuestionReplied;
+import org.camelopencode.client.QuestionRequest;
 import org.camelopencode.client.SessionError;
 import org.camelopencode.client.SessionIdle;
-import org.camelopencode.client.SessionStatusChanged;
-import org.camelopencode.client.OpenCodeJson;
-import org.camelopencode.client.OpenCodeProtocolException;
-import org.camelopencode.client.PermissionRequest;
-import org.camelopencode.client.QuestionRequest;
 import org.camelopencode.client.SessionStatus;
+import org.camelopencode.client.SessionStatusChanged;
 import org.camelopencode.client.Subscription;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
@@ -50,6 +54,9 @@ final class DispatchRun implements EventListener {
     private static final int MAX_SCHEMA_MESSAGES = 64;
     private static final int ABORT_CONFIRMATIONS = 3;
     private static final long ABORT_CONFIRM_DELAY_MILLIS = 1000;
+    private static final long DEADLINE_RECHECK_MILLIS = 1000;
+    /** Read-only sessions: the server denies every edit (edit, write, patch) without asking. */
+    private static final List<PermissionRule> READ_ONLY_RULES = List.of(new PermissionRule("edit", "*", "deny"));
 
     private final OpenCodeClient client;
     private final DispatchRequest request;
@@ -68,6 +75,7 @@ final class DispatchRun implements EventListener {
     private volatile long idleSinceNanos = -1;
     private volatile long unreachableSinceNanos = -1;
     private volatile MessageError lastSessionError;
+    private final InterruptionHandler interruptions;
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -76,6 +84,17 @@ final class DispatchRun implements EventListener {
         this.options = options;
         this.scheduler = scheduler;
         this.workers = workers;
+        this.interruptions = new InterruptionHandler(client, request, scheduler, new InterruptionHandler.Outcome() {
+            @Override
+            public void interrupt(FailureKind kind, String message, JsonNode pendingRequest) {
+                DispatchRun.this.interrupt(kind, message, pendingRequest);
+            }
+
+            @Override
+            public void evaluateLater() {
+                scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
+            }
+        });
     }
 
     CompletableFuture<DispatchResult> result() {
@@ -94,7 +113,8 @@ final class DispatchRun implements EventListener {
 
     private void begin() {
         try {
-            sessionId = client.createSession(request.sessionTitle()).id();
+            sessionId = client.createSession(new CreateSessionRequest(request.sessionTitle(),
+                    request.interaction().readOnly() ? READ_ONLY_RULES : null)).id();
             if (result.isDone()) {
                 // The deadline passed while the session was being created: never start the turn.
                 return;
@@ -135,9 +155,15 @@ final class DispatchRun implements EventListener {
                 idleSinceNanos = -1;
             }
         } else if (event instanceof PermissionAsked asked) {
-            interrupt(FailureKind.PENDING_PERMISSION, pendingMessage(asked.request()), asked.properties());
+            submit(() -> interruptions.onPermission(sessionId, asked.request()));
         } else if (event instanceof QuestionAsked asked) {
-            interrupt(FailureKind.PENDING_QUESTION, pendingMessage(asked.request()), asked.properties());
+            submit(() -> interruptions.onQuestion(sessionId, asked.request()));
+        } else if (event instanceof PermissionReplied replied) {
+            interruptions.onAnswered(replied.requestId(), "reject".equals(replied.reply()));
+        } else if (event instanceof QuestionReplied replied) {
+            interruptions.onAnswered(replied.requestId(), false);
+        } else if (event instanceof QuestionRejected rejected) {
+            interruptions.onAnswered(rejected.requestId(), true);
         } else if (event instanceof SessionError error) {
             lastSessionError = error.error();
         }
@@ -201,7 +227,14 @@ final class DispatchRun implements EventListener {
             if (verdict instanceof GateVerdict.Completed completed) {
                 complete(completed.result());
             } else if (verdict instanceof GateVerdict.Failed failed) {
-                fail(failed.kind(), failed.message(), null, null);
+                InterruptionHandler.Rejection rejection = interruptions.lastRejection();
+                if (rejection != null) {
+                    // The rejection ended the turn; the missing reply is its consequence, not the model's fault.
+                    fail(FailureKind.REQUEST_REJECTED, rejection.described() + ", and the turn ended without a reply ("
+                            + failed.message() + ")", rejection.request(), null);
+                } else {
+                    fail(failed.kind(), failed.message(), null, null);
+                }
             } else {
                 settleOrGiveUp(((GateVerdict.Pending) verdict).reason());
             }
@@ -276,14 +309,12 @@ final class DispatchRun implements EventListener {
     private void checkPendingRequests() {
         for (PermissionRequest permission : client.permissions()) {
             if (sessionId.equals(permission.sessionId())) {
-                interrupt(FailureKind.PENDING_PERMISSION, pendingMessage(permission), OpenCodeJson.mapper().valueToTree(permission));
-                return;
+                interruptions.onPermission(sessionId, permission);
             }
         }
         for (QuestionRequest question : client.questions()) {
             if (sessionId.equals(question.sessionId())) {
-                interrupt(FailureKind.PENDING_QUESTION, pendingMessage(question), OpenCodeJson.mapper().valueToTree(question));
-                return;
+                interruptions.onQuestion(sessionId, question);
             }
         }
     }
@@ -312,6 +343,18 @@ final class DispatchRun implements EventListener {
         if (result.isDone()) {
             return;
         }
+        // Time spent waiting for a person's approval is not the agent's: the deadline moves by it.
+        long remainingNanos = startNanos + request.timeout().toNanos() + interruptions.approvalWait().toNanos() - System.nanoTime();
+        if (interruptions.awaitingApproval() || remainingNanos > 0) {
+            long delayMillis = interruptions.awaitingApproval() ? DEADLINE_RECHECK_MILLIS
+                    : Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+            try {
+                deadline = scheduler.schedule(this::onDeadline, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                fail(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed", null, null);
+            }
+            return;
+        }
         submit(() -> {
             abortQuietly();
             fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
@@ -323,7 +366,8 @@ final class DispatchRun implements EventListener {
             return;
         }
         submit(() -> {
-            // Abort so the session does not hang on the server waiting for an answer nobody gives.
+            // Withdraw the request and abort, so the session does not hang on the server waiting for an answer nobody gives.
+            interruptions.withdraw(pendingRequest);
             abortQuietly();
             fail(kind, message, pendingRequest, null);
         });
@@ -389,6 +433,7 @@ final class DispatchRun implements EventListener {
     }
 
     private void cleanUp() {
+        interruptions.close();
         cancel(deadline);
         cancel(poll);
         Subscription current = subscription;
@@ -414,24 +459,5 @@ final class DispatchRun implements EventListener {
             finishWith(new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed",
                     sessionId, null, closed));
         }
-    }
-
-    private static String pendingMessage(PermissionRequest request) {
-        return "the agent asked for permission '" + request.permission() + "' " + request.patterns()
-                + " and no approval endpoint is configured";
-    }
-
-    private static String pendingMessage(QuestionRequest request) {
-        return "the agent asked " + questionsOf(request) + " and no approval endpoint is configured";
-    }
-
-    private static String questionsOf(QuestionRequest request) {
-        if (request.questions() == null || request.questions().isEmpty()) {
-            return "a question";
-        }
-        StringBuilder text = new StringBuilder();
-        request.questions().forEach(question -> text.append(text.length() == 0 ? "" : "; ").append('"')
-                .append(question.question()).append('"'));
-        return text.toString();
     }
 }

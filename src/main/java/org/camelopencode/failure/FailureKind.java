@@ -8,7 +8,7 @@ import java.util.Optional;
  * name ({@link #wireName()}) used in the {@code CamelOpenCodeFailureKind} header, in error records
  * ({@code "failure"}) and in logs; routes match on these strings.
  *
- * <p>The first ten kinds are the contract of DESIGN.md. Two more exist because the real server
+ * <p>The first ten kinds are the contract of DESIGN.md. Three more exist because the real server
  * can end a turn in ways none of those describe:
  * <ul>
  *   <li>{@link #ABORTED}: the session was aborted by someone other than this dispatch (an operator,
@@ -16,6 +16,9 @@ import java.util.Optional;
  *   <li>{@link #AGENT_ERROR}: the final assistant message carries an error that names no provider
  *       condition ({@code MessageOutputLengthError}, {@code ContentFilterError},
  *       {@code UnknownError}, or an error name this version does not know).</li>
+ *   <li>{@link #REQUEST_REJECTED}: a permission rejected without a message, or a rejected question,
+ *       stops OpenCode's turn with no final text. Calling that a missing text part would invite a retry
+ *       that the same policy rejects again; the rejected request is attached instead.</li>
  * </ul>
  */
 public enum FailureKind {
@@ -42,7 +45,9 @@ public enum FailureKind {
     /** The session was aborted by someone else ({@code MessageAbortedError} not caused by this dispatch). */
     ABORTED("aborted", false),
     /** Any other error on the final assistant message (output length, content filter, unknown). */
-    AGENT_ERROR("agent_error", false);
+    AGENT_ERROR("agent_error", false),
+    /** A permission or question request was rejected (by policy or approval) without feedback, which ends OpenCode's turn. */
+    REQUEST_REJECTED("request_rejected", false);
 
     private final String wireName;
     private final boolean retryable;

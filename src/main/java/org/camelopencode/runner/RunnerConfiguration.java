@@ -33,6 +33,7 @@ public class RunnerConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
+        RunnerProperties settings = new RunnerProperties(properties);
         // Camel may have created the component already (discovered through its service file): configure that one.
         OpenCodeComponent component = context.getComponent("opencode", OpenCodeComponent.class);
         OpenCodeConfiguration configuration = component.getConfiguration();
@@ -43,6 +44,16 @@ public class RunnerConfiguration implements CamelConfiguration {
         configuration.setPassword(property(properties, "opencode.server.password"));
         configuration.setModel(model);
         configuration.setTimeout(orDefault(property(properties, "opencode.timeout"), "PT5M"));
+        configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));
+        configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
+        configuration.setApprovalTimeToLive(settings.getOrDefault("opencode.approvals.time-to-live", "PT30M"));
+        RunnerJms.configure(context, settings);
+        if (settings.isTrue("opencode.approvals.enabled")) {
+            String queue = settings.getOrDefault("opencode.approvals.queue", "opencode.approvals");
+            configuration.setApprovalEndpoint("jms:queue:" + queue + "?preserveMessageQos=true");
+            LOG.info("Approvals: escalated permission and question requests go to JMS queue {}; approvals are read from {}", queue,
+                    settings.getOrDefault("opencode.approvals.reply-queue", "opencode.approvals.replies"));
+        }
         if (serverUrl == null) {
             component.setBinary(property(properties, "opencode.binary"));
             component.setManagedStateDirectory(property(properties, "opencode.state-dir"));

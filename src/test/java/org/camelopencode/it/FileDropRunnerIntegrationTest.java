@@ -110,6 +110,8 @@ class FileDropRunnerIntegrationTest {
         runner.addOverrideProperty("opencode.outbox", outbox.toString());
         runner.addOverrideProperty("opencode.dead-letter", deadLetter.toString());
         runner.addOverrideProperty("opencode.timeout", "PT90S");
+        runner.addOverrideProperty("opencode.jms.port", "-1");
+        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         runner.start();
     }
 

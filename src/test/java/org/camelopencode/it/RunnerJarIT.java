@@ -135,6 +135,8 @@ class RunnerJarIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
                 .redirectOutput(folder.resolve("runner.log").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("OPENCODE_") || name.endsWith("_API_KEY"));
+        // In-process broker only: a fixed TCP port could be taken on the test machine.
+        builder.environment().put("OPENCODE_JMS_PORT", "-1");
         builder.environment().putAll(environment);
         return builder.start();
     }
