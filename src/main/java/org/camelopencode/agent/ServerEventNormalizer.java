@@ -33,8 +33,11 @@ import org.camelopencode.client.SessionStatusChanged;
  *       by part id (providers may reuse call ids across steps).</li>
  *   <li>A {@code step-finish} part gives one {@link AgentEvent.StepUsage}.</li>
  *   <li>{@code session.error} gives an {@link AgentEvent.RunError}.</li>
- *   <li>{@code session.status} busy, or any part of the session, begins a run; the next {@code session.idle} or
- *       {@code session.status} idle ends it with one {@link AgentEvent.RunResult} (the server sends both).</li>
+ *   <li>{@code session.status} busy or retry begins a run (so does a part when no run was seen yet: the subscriber
+ *       joined mid-run); the next {@code session.idle} or {@code session.status} idle ends it with one
+ *       {@link AgentEvent.RunResult}. The server sends both idle events, after an error several pairs, and can send
+ *       the last parts of a run after them (the final text of an aborted turn, a {@code patch}): those still give their
+ *       events, after the {@code RunResult}, and start no new run.</li>
  *   <li>The first event of the session that gives anything is preceded by one {@link AgentEvent.SessionStarted}.</li>
  * </ul>
  */
@@ -46,6 +49,7 @@ public final class ServerEventNormalizer {
     private final RunEvents run = new RunEvents();
     private final Map<String, String> roleByMessageId = new HashMap<>();
     private boolean running;
+    private boolean anyRunSeen;
 
     /** @param sessionId the session to follow, {@code ses_...} */
     public ServerEventNormalizer(String sessionId) {
@@ -74,14 +78,18 @@ public final class ServerEventNormalizer {
         } else if (event instanceof MessagePartUpdated) {
             JsonNode part = event.properties().path("part");
             if (part.isObject() && !USER_ROLE.equals(roleByMessageId.get(RunEvents.textOrNull(part, "messageID")))) {
-                beginRun(eventTime, out);
+                run.announceSession(sessionId, eventTime, out);
+                if (!anyRunSeen) {
+                    beginRun(); // joined in the middle of a run
+                }
                 run.part(sessionId, part, eventTime, out);
             }
         } else if (event instanceof SessionStatusChanged status && status.status() != null) {
             if ("idle".equals(status.status().type())) {
                 endRun(out);
             } else {
-                beginRun(eventTime, out);
+                run.announceSession(sessionId, eventTime, out);
+                beginRun();
             }
         } else if (event instanceof SessionIdle) {
             endRun(out);
@@ -94,9 +102,9 @@ public final class ServerEventNormalizer {
         return out;
     }
 
-    private void beginRun(Instant eventTime, List<AgentEvent> out) {
-        run.announceSession(sessionId, eventTime, out);
+    private void beginRun() {
         running = true;
+        anyRunSeen = true;
     }
 
     private void endRun(List<AgentEvent> out) {

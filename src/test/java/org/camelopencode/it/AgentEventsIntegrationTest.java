@@ -2,6 +2,7 @@ package org.camelopencode.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -32,6 +33,7 @@ import org.camelopencode.agent.CliEventNormalizer;
 import org.camelopencode.agent.ServerEventNormalizer;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageWithParts;
+import org.camelopencode.client.ModelReference;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeEvent;
 import org.camelopencode.client.OpenCodeJson;
@@ -59,7 +61,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentEventsIntegrationTest {
 
-    /** Both markers have the same length, so both runs send the model prompts of the same size (same usage). */
+    /**
+     * Both markers have the same length, so both runs send the model requests of the same size: the scripted model
+     * estimates usage from the request's length, so both runs report the same usage.
+     */
     private static final String SERVER_MARKER = "AGENT-EVENTS-SRV";
     private static final String CLI_MARKER = "AGENT-EVENTS-CLI";
     private static final String PROMPT = " Read the fixture file and tell me what it says.";
@@ -137,7 +142,7 @@ class AgentEventsIntegrationTest {
     /** Follows one prompt on the server's event stream until its run ends. */
     private List<AgentEvent> runOnServer() throws Exception {
         EventStream stream = client.eventStream();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(stream::isConnected);
+        await().atMost(Duration.ofSeconds(20)).until(stream::isConnected);
         String sessionId = client.createSession("agent-events-it").id();
         ServerEventNormalizer normalizer = new ServerEventNormalizer(sessionId);
         List<AgentEvent> events = Collections.synchronizedList(new ArrayList<>());
@@ -152,11 +157,12 @@ class AgentEventsIntegrationTest {
                 }
             }
         })) {
-            client.promptAsync(sessionId, PromptRequest.text(SERVER_MARKER + PROMPT));
+            client.promptAsync(sessionId, PromptRequest.text(SERVER_MARKER + PROMPT)
+                    .withModel(ModelReference.parse(SharedOpenCode.MODEL)));
             boolean done = ended.await(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(done).as("the run on the server ended within %s; events: %s", RUN_TIMEOUT, events).isTrue();
             // the server may send the last updates after idle: give them no chance to be missed by the comparison
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(5))
                     .until(() -> tokensStoredFor(sessionId).equals(sumOf(events)));
         }
         synchronized (frames) {
