@@ -191,7 +191,8 @@ class AgentEventsIntegrationTest {
                 .redirectError(home.resolve("stderr.txt").toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(name -> name.startsWith("OPENCODE_"));
-        environment.put("PWD", projectDirectory.toString()); // it takes its directory from PWD, not the process's
+        // without --dir it takes its directory from an inherited PWD rather than the process's working directory
+        environment.put("PWD", projectDirectory.toString());
         for (String variable : List.of("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")) {
             environment.put(variable, home.resolve(variable.toLowerCase(Locale.ROOT)).toString());
         }
