@@ -65,6 +65,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "permissionPolicy": getOrCreateConfiguration(target).setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "progressinterval":
+        case "progressInterval": target.setProgressInterval(property(camelContext, java.lang.String.class, value)); return true;
         case "questionpolicy":
         case "questionPolicy": getOrCreateConfiguration(target).setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
@@ -124,6 +126,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return java.lang.String.class;
+        case "progressinterval":
+        case "progressInterval": return java.lang.String.class;
         case "questionpolicy":
         case "questionPolicy": return java.lang.String.class;
         case "readonly":
@@ -184,6 +188,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "permissionPolicy": return getOrCreateConfiguration(target).getPermissionPolicy();
         case "pollinterval":
         case "pollInterval": return getOrCreateConfiguration(target).getPollInterval();
+        case "progressinterval":
+        case "progressInterval": return target.getProgressInterval();
         case "questionpolicy":
         case "questionPolicy": return getOrCreateConfiguration(target).getQuestionPolicy();
         case "readonly":

@@ -3,7 +3,6 @@ package org.camelopencode.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Objects;
-import org.camelopencode.dispatch.TokenUsage;
 
 /**
  * One thing an agent run did, the same whichever source it was read from: the server's event stream

@@ -3,7 +3,6 @@ package org.camelopencode.agent;
 import java.time.Instant;
 import java.util.List;
 import org.camelopencode.agent.AgentEvent.RunError;
-import org.camelopencode.dispatch.TokenUsage;
 
 /**
  * What an agent run did so far, as summed by {@link AgentRunTally}. Immutable.

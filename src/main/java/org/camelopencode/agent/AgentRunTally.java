@@ -10,7 +10,6 @@ import org.camelopencode.agent.AgentEvent.RunResult;
 import org.camelopencode.agent.AgentEvent.StepUsage;
 import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
-import org.camelopencode.dispatch.TokenUsage;
 
 /**
  * Sums the {@link AgentEvent}s of a run into an {@link AgentRunSummary}: usage and cost over every

@@ -16,7 +16,6 @@ import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.client.Tokens;
-import org.camelopencode.dispatch.TokenUsage;
 
 /**
  * The state both normalizers share: which parts were already turned into events (the server repeats part updates,

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.DefaultComponent;
@@ -47,10 +49,14 @@ public class OpenCodeComponent extends DefaultComponent {
     private String managedProjectDirectory;
     @Metadata(label = "managed", defaultValue = "PT60S", description = "How long the managed server may take to become healthy.")
     private String managedStartTimeout = "PT60S";
+    @Metadata(label = "advanced", description = "How often to log one progress line per dispatch in flight (state, elapsed time, tool calls,"
+            + " tokens, cost, from the session's events): ISO-8601 duration or whole seconds; unset or 0 = never.")
+    private String progressInterval;
 
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
     private volatile ManagedOpenCodeServer managedServer;
+    private ScheduledExecutorService progressLogger;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -134,7 +140,26 @@ public class OpenCodeComponent extends DefaultComponent {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (progressInterval != null && !progressInterval.isBlank() && !"0".equals(progressInterval.strip())) {
+            long millis = Durations.parsePositive(progressInterval, "progressInterval").toMillis();
+            progressLogger = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "OpenCodeProgress");
+            progressLogger.scheduleWithFixedDelay(this::logProgress, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void logProgress() {
+        connections.values().forEach(connection -> connection.dispatcher().progress()
+                .forEach(progress -> LOG.info("Progress: {}", progress.describe())));
+    }
+
+    @Override
     protected void doStop() throws Exception {
+        if (progressLogger != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(progressLogger);
+            progressLogger = null;
+        }
         connections.values().forEach(ServerConnection::close);
         connections.clear();
         synchronized (this) {
@@ -212,5 +237,15 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param managedStartTimeout ISO-8601 duration or whole seconds */
     public void setManagedStartTimeout(String managedStartTimeout) {
         this.managedStartTimeout = managedStartTimeout;
+    }
+
+    /** @return the progress log interval, or {@code null} when off */
+    public String getProgressInterval() {
+        return progressInterval;
+    }
+
+    /** @param progressInterval ISO-8601 duration or whole seconds; unset or 0 = no progress lines */
+    public void setProgressInterval(String progressInterval) {
+        this.progressInterval = progressInterval;
     }
 }

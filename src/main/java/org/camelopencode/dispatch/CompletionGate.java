@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.client.MessageInfo;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.Part;

@@ -2,6 +2,7 @@ package org.camelopencode.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import org.camelopencode.agent.TokenUsage;
 
 /**
  * A task attempt that passed the completion gate.

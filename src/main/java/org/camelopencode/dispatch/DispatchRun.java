@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.camelopencode.agent.AgentRunTally;
+import org.camelopencode.agent.ServerEventNormalizer;
 import org.camelopencode.client.CreateSessionRequest;
 import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
@@ -76,6 +78,8 @@ final class DispatchRun implements EventListener {
     private volatile long unreachableSinceNanos = -1;
     private volatile MessageError lastSessionError;
     private final InterruptionHandler interruptions;
+    private final AgentRunTally tally = new AgentRunTally();
+    private volatile ServerEventNormalizer normalizer;
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -119,6 +123,7 @@ final class DispatchRun implements EventListener {
                 // The deadline passed while the session was being created: never start the turn.
                 return;
             }
+            normalizer = new ServerEventNormalizer(sessionId);
             EventStream events = client.eventStream();
             subscription = events.subscribe(sessionId, this);
             LOG.info("Dispatching '{}' in session {}{}", request.sessionTitle(), sessionId,
@@ -144,6 +149,7 @@ final class DispatchRun implements EventListener {
         if (result.isDone()) {
             return;
         }
+        countProgress(event);
         if (event instanceof SessionIdle) {
             markIdle();
             requestEvaluation();
@@ -167,6 +173,27 @@ final class DispatchRun implements EventListener {
         } else if (event instanceof SessionError error) {
             lastSessionError = error.error();
         }
+    }
+
+    /** Feeds the progress tally; a surprise in an event's shape must never stop the gate. */
+    private void countProgress(OpenCodeEvent event) {
+        ServerEventNormalizer current = normalizer;
+        if (current == null) {
+            return;
+        }
+        try {
+            tally.acceptAll(current.accept(event));
+        } catch (RuntimeException unexpected) {
+            LOG.debug("Session {}: event {} not counted for progress: {}", sessionId, event.type(), unexpected.toString());
+        }
+    }
+
+    /** @return what this attempt is doing now */
+    DispatchProgress progress() {
+        String state = sessionId == null ? "starting"
+                : interruptions.awaitingApproval() ? "awaiting approval"
+                : idleSinceNanos >= 0 ? "idle" : "busy";
+        return new DispatchProgress(request.sessionTitle(), sessionId, state, elapsed(), tally.snapshot());
     }
 
     @Override
@@ -416,8 +443,8 @@ final class DispatchRun implements EventListener {
                 checked.text(), checked.json(), checked.tokens(), checked.cost(), checked.finish(), elapsed());
         if (result.complete(timed)) {
             cleanUp();
-            LOG.info("Session {} completed in {} ms ({} tokens in, {} out, model {})", sessionId,
-                    timed.duration().toMillis(), timed.tokens().input(), timed.tokens().output(), timed.model());
+            LOG.info("'{}' completed in {} ms in {} with model {}: {}", request.sessionTitle(), timed.duration().toMillis(), sessionId,
+                    timed.model(), DispatchProgress.usage(tally.snapshot()));
         }
     }
 
@@ -428,7 +455,8 @@ final class DispatchRun implements EventListener {
     private void finishWith(OpenCodeFailureException failure) {
         if (result.completeExceptionally(failure)) {
             cleanUp();
-            LOG.info("Session {} failed after {} ms: {}", sessionId, elapsed().toMillis(), failure.getMessage());
+            LOG.info("'{}' failed after {} ms in {}: {} ({})", request.sessionTitle(), elapsed().toMillis(), sessionId,
+                    failure.getMessage(), DispatchProgress.usage(tally.snapshot()));
         }
     }
 

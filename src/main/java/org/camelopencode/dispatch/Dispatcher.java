@@ -1,5 +1,7 @@
 package org.camelopencode.dispatch;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +62,15 @@ public final class Dispatcher implements AutoCloseable {
     /** @return the number of attempts not yet decided */
     public int inFlight() {
         return running.size();
+    }
+
+    /**
+     * @return what each attempt in flight is doing (state, elapsed time, tool calls, tokens and cost
+     *     so far, from its session's events), oldest first
+     */
+    public List<DispatchProgress> progress() {
+        return running.stream().map(DispatchRun::progress)
+                .sorted(Comparator.comparing(DispatchProgress::elapsed).reversed()).toList();
     }
 
     /** @return the client this dispatcher uses */

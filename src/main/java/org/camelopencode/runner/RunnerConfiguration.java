@@ -47,6 +47,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));
         configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
         configuration.setApprovalTimeToLive(settings.getOrDefault("opencode.approvals.time-to-live", "PT30M"));
+        component.setProgressInterval(settings.getOrDefault("opencode.progress-interval", "PT10S"));
         RunnerJms.configure(context, settings);
         if (settings.isTrue("opencode.approvals.enabled")) {
             String queue = settings.getOrDefault("opencode.approvals.queue", "opencode.approvals");

@@ -19,7 +19,6 @@ import org.camelopencode.agent.AgentEvent.SessionStarted;
 import org.camelopencode.agent.AgentEvent.StepUsage;
 import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
-import org.camelopencode.dispatch.TokenUsage;
 import org.junit.jupiter.api.Test;
 
 /** {@link AgentRunTally}: sums over every step, counts tools, stays exact under concurrent writers. */

@@ -13,7 +13,6 @@ import org.camelopencode.agent.AgentEvent.SessionStarted;
 import org.camelopencode.agent.AgentEvent.StepUsage;
 import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
-import org.camelopencode.dispatch.TokenUsage;
 import org.junit.jupiter.api.Test;
 
 /** {@link CliEventNormalizer} fed with recorded {@code opencode run --format json} output and with broken lines. */

@@ -17,7 +17,6 @@ import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
 import org.camelopencode.client.EventParser;
 import org.camelopencode.client.OpenCodeEvent;
-import org.camelopencode.dispatch.TokenUsage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

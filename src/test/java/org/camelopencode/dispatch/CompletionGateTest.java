@@ -1,14 +1,14 @@
 package org.camelopencode.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.Duration;
 import java.util.List;
+import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.failure.FailureKind;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CompletionGateTest {
 

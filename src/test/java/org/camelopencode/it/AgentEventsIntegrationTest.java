@@ -1,9 +1,5 @@
 package org.camelopencode.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.File;
@@ -21,16 +17,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.camelopencode.agent.AgentEvent;
 import org.camelopencode.agent.AgentEvent.MessageText;
 import org.camelopencode.agent.AgentEvent.RunResult;
 import org.camelopencode.agent.AgentEvent.StepUsage;
 import org.camelopencode.agent.AgentEvent.ToolFinished;
 import org.camelopencode.agent.AgentEvent.ToolStarted;
+import org.camelopencode.agent.AgentEvent;
 import org.camelopencode.agent.AgentRunSummary;
 import org.camelopencode.agent.AgentRunTally;
 import org.camelopencode.agent.CliEventNormalizer;
 import org.camelopencode.agent.ServerEventNormalizer;
+import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.ModelReference;
@@ -39,7 +36,6 @@ import org.camelopencode.client.OpenCodeEvent;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.client.PromptRequest;
 import org.camelopencode.client.Subscription;
-import org.camelopencode.dispatch.TokenUsage;
 import org.camelopencode.server.OpenCodeBinary;
 import org.camelopencode.server.OpenCodeConfig;
 import org.camelopencode.testkit.Reply;
@@ -48,6 +44,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One scripted scenario (a {@code read} tool call, then a final text: two model calls, each reporting usage) run

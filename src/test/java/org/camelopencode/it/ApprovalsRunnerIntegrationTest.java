@@ -3,6 +3,9 @@ package org.camelopencode.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shipped runner with approvals enabled ({@code routes/file-drop.yaml}, {@code routes/approvals.yaml},
@@ -58,6 +62,7 @@ class ApprovalsRunnerIntegrationTest {
     private final Map<String, Long> expirations = new ConcurrentHashMap<>();
     private Session approverSession;
     private MessageProducer approvals;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     @BeforeAll
     void startRunnerAndApprover() throws Exception {
@@ -95,6 +100,10 @@ class ApprovalsRunnerIntegrationTest {
         runner.addOverrideProperty("opencode.permission-policy", "bash:echo allowed=allow; bash:echo rejected=reject;"
                 + " bash:echo feedback=reject:Do not echo, use printf instead; bash:echo *=escalate; *=reject");
         runner.addOverrideProperty("opencode.question-policy", "Env=staging");
+        runner.addOverrideProperty("opencode.progress-interval", "PT1S");
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs.start();
+        root.addAppender(logs);
         runner.start();
 
         brokerUrl = "tcp://127.0.0.1:" + brokerPort;
@@ -119,6 +128,7 @@ class ApprovalsRunnerIntegrationTest {
         if (runner != null) {
             runner.stop();
         }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
     /** The person at the other end of the queue: approves some requests, ignores the "nobody" ones. */
@@ -230,6 +240,17 @@ class ApprovalsRunnerIntegrationTest {
         assertThat(record.get("sessionId").asText()).isEqualTo(escalation.path("sessionId").asText());
         assertThat(expirations.get(escalation.path("requestId").asText())).isPositive();
         assertThat(conversationAfterTool("A-ESCALATE")).contains("escalated");
+    }
+
+    @Test
+    void progressIsLoggedWhileTasksRunAndEachEndsWithOneSummaryLine() {
+        awaitRecord(deadLetter, "a-nobody.error.json");
+        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).anyMatch(line -> line.matches("Progress: 'a-nobody \\[attempt 1\\]' awaiting approval for \\d+ s in ses_\\w+: "
+                + "1 tool call \\(last bash\\), \\d+ steps?, \\d+ tokens, \\$\\d+\\.\\d{4}"));
+        awaitRecord(outbox, "a-allow.result.json");
+        assertThat(lines.stream().filter(line -> line.startsWith("'a-allow [attempt 1]' completed in "))).singleElement()
+                .satisfies(line -> assertThat(line).matches(".* with model scripted/echo: 1 tool call \\(last bash\\), 2 steps, [1-9]\\d* tokens, \\$\\d+\\.\\d{4}"));
     }
 
     @Test

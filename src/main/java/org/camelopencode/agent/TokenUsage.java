@@ -1,4 +1,4 @@
-package org.camelopencode.dispatch;
+package org.camelopencode.agent;
 
 import org.camelopencode.client.Tokens;
 
