@@ -453,6 +453,11 @@ final class DispatchRun implements EventListener {
     }
 
     private void finishWith(OpenCodeFailureException failure) {
+        if (result.isDone()) {
+            return;
+        }
+        var usage = tally.snapshot();
+        failure.attachUsage(request.model(), usage.tokens(), usage.cost(), elapsed());
         if (result.completeExceptionally(failure)) {
             cleanUp();
             LOG.info("'{}' failed after {} ms in {}: {} ({})", request.sessionTitle(), elapsed().toMillis(), sessionId,

@@ -1,6 +1,8 @@
 package org.camelopencode.failure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.camelopencode.agent.TokenUsage;
 
 /**
  * A task that ended without a checked result, classified by {@link FailureKind}. Routes handle it
@@ -17,6 +19,10 @@ public class OpenCodeFailureException extends RuntimeException {
     private final FailureKind kind;
     private final String sessionId;
     private final transient JsonNode request;
+    private volatile String model;
+    private volatile TokenUsage tokens = TokenUsage.ZERO;
+    private volatile double cost;
+    private volatile Duration duration = Duration.ZERO;
 
     /**
      * @param kind the classified kind, never {@code null}
@@ -66,5 +72,43 @@ public class OpenCodeFailureException extends RuntimeException {
     /** @return the attached permission or question request for pending_* kinds, else {@code null} */
     public JsonNode getRequest() {
         return request;
+    }
+
+    /**
+     * Records what the failed attempt used before it failed (set once by the dispatcher).
+     *
+     * @param attemptModel the model as {@code provider/model}, or {@code null} for the server's default
+     * @param attemptTokens tokens summed over the attempt's finished steps
+     * @param attemptCost cost in USD summed over the attempt's finished steps
+     * @param attemptDuration time from dispatch to failure
+     * @return this exception
+     */
+    public OpenCodeFailureException attachUsage(String attemptModel, TokenUsage attemptTokens, double attemptCost,
+            Duration attemptDuration) {
+        this.model = attemptModel;
+        this.tokens = attemptTokens == null ? TokenUsage.ZERO : attemptTokens;
+        this.cost = attemptCost;
+        this.duration = attemptDuration == null ? Duration.ZERO : attemptDuration;
+        return this;
+    }
+
+    /** @return the model the attempt ran with, or {@code null} when unknown or the server's default */
+    public String getModel() {
+        return model;
+    }
+
+    /** @return tokens the failed attempt used (summed over its finished steps); zero when none */
+    public TokenUsage getTokens() {
+        return tokens;
+    }
+
+    /** @return cost in USD the failed attempt used; 0 when none */
+    public double getCost() {
+        return cost;
+    }
+
+    /** @return how long the attempt ran before it failed */
+    public Duration getDuration() {
+        return duration;
     }
 }
