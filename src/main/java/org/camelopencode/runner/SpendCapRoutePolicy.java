@@ -95,14 +95,24 @@ public class SpendCapRoutePolicy extends RoutePolicySupport {
         return spends.stream().mapToDouble(Spend::cost).sum();
     }
 
-    /** Registers the readiness check {@code route-spend-cap:<routeId>} in the context's health-check registry, if any. */
     @Override
     public void onInit(Route route) {
         super.onInit(route);
         this.route = route;
+    }
+
+    /**
+     * Registers the readiness check {@code route-spend-cap:<routeId>} in the context's health-check registry, if any.
+     * Not in {@link #onInit}: camel-main replaces the registry after the routes are initialised.
+     */
+    @Override
+    public void onStart(Route route) {
+        super.onStart(route);
         HealthCheckRegistry registry = HealthCheckRegistry.get(route.getCamelContext());
-        if (registry != null) {
-            registry.register(new SpendCapHealthCheck(this, route.getRouteId()));
+        if (registry != null && registry.getCheck("route-spend-cap:" + route.getRouteId()).isEmpty()) {
+            SpendCapHealthCheck check = new SpendCapHealthCheck(this, route.getRouteId());
+            check.setCamelContext(route.getCamelContext());
+            registry.register(check);
         }
     }
 
