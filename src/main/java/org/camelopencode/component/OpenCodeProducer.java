@@ -2,6 +2,7 @@ package org.camelopencode.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.AsyncCallback;
@@ -27,6 +28,9 @@ import org.camelopencode.interaction.Approvals;
  *
  * <p>Failures are set on the exchange as {@link OpenCodeFailureException} with the
  * {@code CamelOpenCodeFailureKind} header, so {@code onException} can route by kind.
+ *
+ * <p>Every {@code dispatch} attempt, completed or failed as a classified failure, is appended to the exchange's
+ * {@link AttemptHistory} (property {@value AttemptHistory#PROPERTY}).
  */
 public class OpenCodeProducer extends DefaultAsyncProducer {
 
@@ -99,17 +103,20 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         if (request.title() != null) {
             message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
         }
+        Instant startedAt = Instant.now();
         endpoint.connection().dispatcher().dispatch(request).whenComplete((result, failure) -> {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
                     if (cause instanceof OpenCodeFailureException classified) {
+                        AttemptHistory.failed(exchange, classified, request.model(), startedAt);
                         setFailure(exchange, classified);
                     } else {
                         exchange.setException(cause);
                     }
                 } else {
+                    AttemptHistory.completed(exchange, result, startedAt);
                     setResult(exchange.getMessage(), result);
                 }
             } finally {

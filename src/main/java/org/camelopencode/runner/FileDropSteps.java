@@ -1,49 +1,100 @@
 package org.camelopencode.runner;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.camelopencode.component.AttemptHistory;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.task.AttemptRecord;
 import org.camelopencode.task.ErrorRecord;
 import org.camelopencode.task.ResultRecord;
 import org.camelopencode.task.TaskReader;
 import org.camelopencode.task.TaskRecords;
 import org.camelopencode.task.TaskSpec;
 import org.camelopencode.task.TokenCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The steps of {@code routes/file-drop.yaml} that are not Camel EIPs: reading a task file, and
- * writing the result and error records of the file-drop contract. Bound as {@code fileDropSteps}.
+ * The steps of {@code routes/file-drop.yaml} and {@code routes/playbook.yaml} that are not Camel EIPs: reading a task
+ * file (or a dead letter moved back in), and writing the result and error records of the file-drop contract. Bound
+ * as {@code fileDropSteps}.
+ *
+ * <p>Re-drive: a {@code <name>.error.json} dropped into the inbox runs its {@code original} task again; an original
+ * task file dropped in again picks up the attempts of {@code <dead-letter>/<name>.error.json} when that exists. Either
+ * way the attempts go on numbering, and a re-run that completes removes the task's old dead letter (record and
+ * original file; the inbox's {@code .done} folder keeps every file it read).
  */
 public class FileDropSteps {
 
+    /** Exchange property: the {@link TaskSpec} read from the task file. */
+    public static final String TASK_PROPERTY = "CamelOpenCodeTask";
+    /** Exchange property: the name of the task file that failed before, when the task is a re-drive. */
+    public static final String REDRIVEN_FILE_PROPERTY = "CamelOpenCodeRedrivenFile";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDropSteps.class);
+
     private final TaskReader reader = new TaskReader();
+    private final Path deadLetter;
+
+    /** Steps without a dead-letter folder: no history is picked up from earlier dead letters. */
+    public FileDropSteps() {
+        this(null);
+    }
+
+    /** @param deadLetter the dead-letter folder ({@code opencode.dead-letter}), or {@code null} */
+    public FileDropSteps(Path deadLetter) {
+        this.deadLetter = deadLetter;
+    }
 
     /**
-     * Replaces the body (a task file) with its {@link TaskSpec} and sets {@code CamelOpenCodeTaskName}.
+     * Replaces the body (a task file, or an error record moved back into the inbox) with its {@link TaskSpec}, sets
+     * {@code CamelOpenCodeTaskName}, the property {@value #TASK_PROPERTY} and the attempt history of earlier runs.
      *
      * @param exchange the exchange from the file consumer
-     * @throws OpenCodeFailureException {@code invalid_task} when the file is not a valid task
+     * @throws OpenCodeFailureException {@code invalid_task} when the file is not a valid task (or error record)
      */
     public void readTask(Exchange exchange) {
         Message message = exchange.getMessage();
         String fileName = message.getHeader(Exchange.FILE_NAME_ONLY, String.class);
         byte[] content = message.getBody(byte[].class);
+        AttemptHistory.start(exchange, List.of());
         if (content == null) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, fileName + ": the file could not be read");
         }
-        TaskSpec task = reader.read(fileName, content);
+        TaskSpec task;
+        if (TaskReader.isErrorRecord(fileName)) {
+            ErrorRecord record = readErrorRecord(fileName, content);
+            AttemptHistory.start(exchange, record.attempts());
+            exchange.setProperty(REDRIVEN_FILE_PROPERTY, record.file() == null ? fileName : record.file());
+            task = reader.readErrorRecord(record);
+        } else {
+            task = reader.read(fileName, content);
+            List<AttemptRecord> earlier = earlierAttempts(task.name());
+            if (!earlier.isEmpty()) {
+                AttemptHistory.start(exchange, earlier);
+                exchange.setProperty(REDRIVEN_FILE_PROPERTY, fileName);
+            }
+        }
+        if (exchange.getProperty(REDRIVEN_FILE_PROPERTY) != null) {
+            LOG.info("Task {} is re-driven after {} earlier attempts", task.name(), AttemptHistory.of(exchange).size());
+        }
+        exchange.setProperty(TASK_PROPERTY, task);
         message.setHeader(OpenCodeConstants.TASK_NAME, task.name());
         message.setBody(task);
     }
 
     /**
      * Replaces the body (a {@link DispatchResult}) with the result record JSON and names the file
-     * {@code <task>.result.json}.
+     * {@code <task>.result.json}. A re-driven task's old dead letter is removed.
      *
      * @param exchange the exchange after {@code opencode:dispatch}
      * @throws InvalidPayloadException when the body is not a dispatch result
@@ -54,9 +105,13 @@ public class FileDropSteps {
         String task = taskName(exchange);
         ResultRecord record = ResultRecord.completed(task, result.sessionId(), result.model(), result.text(), result.json(),
                 new TokenCounts(result.tokens().input(), result.tokens().output(), result.tokens().reasoning()),
-                result.cost(), attemptsOf(exchange), result.duration().toMillis());
+                result.cost(), AttemptHistory.of(exchange), result.duration().toMillis());
         message.setBody(TaskRecords.toJson(record));
         message.setHeader(Exchange.FILE_NAME, TaskRecords.resultFileName(task));
+        String redriven = exchange.getProperty(REDRIVEN_FILE_PROPERTY, String.class);
+        if (redriven != null) {
+            removeDeadLetter(task, redriven);
+        }
     }
 
     /**
@@ -72,27 +127,69 @@ public class FileDropSteps {
                 ? classified
                 : new OpenCodeFailureException(FailureKind.AGENT_ERROR, String.valueOf(caught), null, null, caught);
         String task = taskName(exchange);
-        int attempts = failure.getKind() == FailureKind.INVALID_TASK ? 0 : attemptsOf(exchange);
+        String file = exchange.getProperty(REDRIVEN_FILE_PROPERTY,
+                exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class), String.class);
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.TASK_NAME, task);
         message.setHeader(OpenCodeConstants.FAILURE_KIND, failure.getKind().wireName());
-        message.setBody(TaskRecords.toJson(ErrorRecord.of(task, failure, attempts)));
+        ErrorRecord record = ErrorRecord.of(task, failure, AttemptHistory.of(exchange), file,
+                exchange.getProperty(TASK_PROPERTY, TaskSpec.class));
+        message.setBody(TaskRecords.toJson(record));
         message.setHeader(Exchange.FILE_NAME, TaskRecords.errorFileName(task));
     }
 
-    private static String taskName(Exchange exchange) {
-        String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        if (fileName != null) {
-            return TaskReader.taskName(Path.of(fileName).getFileName().toString());
+    private ErrorRecord readErrorRecord(String fileName, byte[] content) {
+        try {
+            return TaskRecords.readError(new String(content, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, fileName + ": " + malformed.getMessage());
         }
-        return exchange.getMessage().getHeader(OpenCodeConstants.TASK_NAME, "task", String.class);
     }
 
-    private static int attemptsOf(Exchange exchange) {
-        Integer attempt = exchange.getProperty(OpenCodeConstants.ATTEMPT, Integer.class);
-        if (attempt == null) {
-            attempt = exchange.getMessage().getHeader(OpenCodeConstants.ATTEMPT, Integer.class);
+    /** The attempts of {@code <dead-letter>/<task>.error.json}, when the task failed before; else none. */
+    private List<AttemptRecord> earlierAttempts(String task) {
+        if (deadLetter == null) {
+            return List.of();
         }
-        return attempt == null ? 1 : attempt;
+        Path record = deadLetter.resolve(TaskRecords.errorFileName(task));
+        if (!Files.isRegularFile(record)) {
+            return List.of();
+        }
+        try {
+            return TaskRecords.readError(Files.readString(record)).attempts();
+        } catch (IOException | IllegalArgumentException unreadable) {
+            LOG.warn("Task {}: the earlier dead letter {} is unreadable ({}); its attempts are not carried over", task, record,
+                    unreadable.getMessage());
+            return List.of();
+        }
+    }
+
+    private void removeDeadLetter(String task, String originalFile) {
+        if (deadLetter == null) {
+            return;
+        }
+        for (Path stale : List.of(deadLetter.resolve(TaskRecords.errorFileName(task)), deadLetter.resolve(originalFile))) {
+            try {
+                Files.deleteIfExists(stale);
+            } catch (IOException failure) {
+                LOG.warn("Task {} completed, but its old dead letter {} could not be removed: {}", task, stale, failure.getMessage());
+            }
+        }
+    }
+
+    private static String taskName(Exchange exchange) {
+        TaskSpec task = exchange.getProperty(TASK_PROPERTY, TaskSpec.class);
+        if (task != null) {
+            return task.name();
+        }
+        String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (fileName != null) {
+            String name = Path.of(fileName).getFileName().toString();
+            if (TaskReader.isErrorRecord(name)) {
+                return name.substring(0, name.length() - TaskReader.ERROR_RECORD_SUFFIX.length());
+            }
+            return TaskReader.taskName(name);
+        }
+        return exchange.getMessage().getHeader(OpenCodeConstants.TASK_NAME, "task", String.class);
     }
 }

@@ -1,5 +1,6 @@
 package org.camelopencode.runner;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@code opencode} component from the runner's {@code opencode.*} properties and binds
- * the beans the YAML routes use ({@code fileDropSteps}).
+ * the beans the YAML routes use ({@code fileDropSteps}, and the playbook's {@code opencodePlaybook} and
+ * {@code opencodeSpendCap}: see {@link PlaybookSettings}).
  *
  * <p>With no {@code opencode.server.url} it configures the managed server; with no model and no
  * provider key in the environment either, it starts the scripted model server and runs OFFLINE
@@ -79,7 +81,9 @@ public class RunnerConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
         }
-        context.getRegistry().bind("fileDropSteps", new FileDropSteps());
+        String deadLetter = property(properties, "opencode.dead-letter");
+        context.getRegistry().bind("fileDropSteps", new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter)));
+        PlaybookSettings.bind(context, settings);
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,8 +20,10 @@ import java.util.Objects;
  * @param json the parsed answer when {@code expect=json}; omitted from the JSON when {@code null}
  * @param tokens token usage of the final assistant message
  * @param cost the cost reported on the final assistant message, in US dollars
- * @param attempts how many attempts were made, at least 1
- * @param durationMs wall time from first dispatch to the result, in milliseconds
+ * @param attempts every attempt in order, the successful one last ({@link AttemptRecord}: session, model, outcome,
+ *     tokens, cost, duration, start); DESIGN.md had a count here, the list says what the retries cost. A re-driven
+ *     task keeps the attempts of its earlier runs.
+ * @param durationMs wall time of the successful attempt, in milliseconds
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"status", "task", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs"})
@@ -33,7 +36,7 @@ public record ResultRecord(
         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode json,
         TokenCounts tokens,
         double cost,
-        int attempts,
+        List<AttemptRecord> attempts,
         long durationMs) {
 
     /** The only status of a result record. */
@@ -49,6 +52,7 @@ public record ResultRecord(
         }
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(tokens, "tokens");
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
         if (task.isBlank()) {
             throw new IllegalArgumentException("task must not be blank");
         }
@@ -64,12 +68,12 @@ public record ResultRecord(
      * @param json the parsed answer, or {@code null} for text tasks
      * @param tokens token usage
      * @param cost cost in US dollars
-     * @param attempts attempts made
+     * @param attempts every attempt, in order
      * @param durationMs wall time in milliseconds
      * @return the record
      */
     public static ResultRecord completed(String task, String sessionId, String model, String text, JsonNode json,
-            TokenCounts tokens, double cost, int attempts, long durationMs) {
+            TokenCounts tokens, double cost, List<AttemptRecord> attempts, long durationMs) {
         return new ResultRecord(COMPLETED, task, sessionId, model, text, json, tokens, cost, attempts, durationMs);
     }
 }

@@ -121,6 +121,41 @@ public final class TaskReader {
         }
     }
 
+    /** The file name ending of error records ({@code <name>.error.json}), which the inbox accepts as re-drives. */
+    public static final String ERROR_RECORD_SUFFIX = ".error.json";
+
+    /**
+     * @param fileName a file name
+     * @return whether it names an error record ({@code <name>.error.json}, case-insensitive)
+     */
+    public static boolean isErrorRecord(String fileName) {
+        return fileName != null && lastSegment(fileName).toLowerCase(Locale.ROOT).endsWith(ERROR_RECORD_SUFFIX);
+    }
+
+    /**
+     * Reads a dead letter back as its task, to run it again (a re-drive). The task is the record's {@code original},
+     * validated like a {@code *.json} task file; its name is the record's {@code task}.
+     *
+     * @param record an error record read with {@link TaskRecords#readError(String)}
+     * @return the task
+     * @throws OpenCodeFailureException of kind {@code invalid_task} when the record has no {@code original} (the task
+     *     never was readable) or it is not a valid task
+     */
+    public TaskSpec readErrorRecord(ErrorRecord record) {
+        Objects.requireNonNull(record, "record");
+        String fileName = record.task() + ERROR_RECORD_SUFFIX;
+        ObjectNode original = record.original();
+        if (original == null) {
+            throw invalid(fileName, "has no 'original' task to run again (the task file itself was invalid;"
+                    + " fix and drop the original file instead)", null);
+        }
+        try {
+            return TaskFields.toTask(record.task(), original, null);
+        } catch (TaskProblem problem) {
+            throw invalid(fileName, problem.getMessage(), null);
+        }
+    }
+
     private static TaskSpec readMarkdown(String name, String text) {
         MarkdownTask markdown = MarkdownTask.split(text);
         ObjectNode fields = markdown.frontMatter() == null

@@ -1,11 +1,13 @@
 package org.camelopencode.task;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
@@ -17,11 +19,21 @@ public final class TaskRecords {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+    private static final ObjectWriter WRITER = MAPPER.writer(prettyPrinter()
             .withSeparators(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayEmptySeparator("")));
 
     private TaskRecords() {
+    }
+
+    /** Objects and arrays alike: one element per line, two-space indent, LF on every platform. */
+    private static DefaultPrettyPrinter prettyPrinter() {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter();
+        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+        printer.indentObjectsWith(indenter);
+        printer.indentArraysWith(indenter);
+        return printer;
     }
 
     /**
@@ -38,6 +50,38 @@ public final class TaskRecords {
      */
     public static String errorFileName(String taskName) {
         return Objects.requireNonNull(taskName, "taskName") + ".error.json";
+    }
+
+    /**
+     * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?} (unset keys omitted; {@code expect} is
+     * {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it back to an
+     * equal task.
+     *
+     * @param task the task
+     * @return a new object
+     */
+    public static ObjectNode taskObject(TaskSpec task) {
+        Objects.requireNonNull(task, "task");
+        ObjectNode object = MAPPER.createObjectNode();
+        object.put("prompt", task.prompt());
+        putIfSet(object, "model", task.model());
+        putIfSet(object, "agent", task.agent());
+        putIfSet(object, "title", task.title());
+        object.put("expect", task.expect() == Expectation.JSON ? "json" : "text");
+        if (task.schema() != null) {
+            object.set("schema", task.schema());
+        }
+        putIfSet(object, "timeout", task.timeout() == null ? null : task.timeout().toString());
+        putIfSet(object, "runId", task.runId());
+        putIfSet(object, "stage", task.stage());
+        return object;
+    }
+
+    private static void putIfSet(ObjectNode object, String key, String value) {
+        if (value != null) {
+            object.put(key, value);
+        }
     }
 
     /**

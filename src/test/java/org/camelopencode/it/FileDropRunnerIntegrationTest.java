@@ -30,9 +30,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shipped runner ({@code routes/file-drop.yaml}, {@code application.properties}) against a
- * real OpenCode server and the scripted model: one batch of task files, one per success form and
- * per failure kind, each checked field by field in its record.
+ * The shipped runner ({@code routes/file-drop.yaml}, {@code routes/playbook.yaml}, {@code application.properties})
+ * against a real OpenCode server and the scripted model: one batch of task files, one per success form and per
+ * failure kind, each checked field by field in its record. The scripted failures never recover, so the kinds the
+ * playbook retries end in the dead letter after their allowance (default numbers, short delays): 2 attempts for
+ * missing text part, context overflow and timeout, 3 for rate limited and provider unavailable, 1 for the rest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FileDropRunnerIntegrationTest {
@@ -59,7 +61,9 @@ class FileDropRunnerIntegrationTest {
         model.when(RequestMatcher.promptContains("T-EMPTY")).reply(Reply.empty());
         model.when(RequestMatcher.promptContains("T-AUTH")).reply(Reply.unauthorized());
         model.when(RequestMatcher.promptContains("T-RATE")).reply(Reply.rateLimited(Duration.ZERO));
-        model.when(RequestMatcher.promptContains("T-DOWN")).reply(Reply.unavailable());
+        // retry-after-ms 0: OpenCode's own retry loop (2, 4, 8, 16, 32 s without the header) ends at once.
+        model.when(RequestMatcher.promptContains("T-DOWN")).reply(Reply.httpError(503, java.util.Map.of("retry-after-ms", "0"),
+                "{\"error\":{\"message\":\"The server is temporarily unavailable\",\"type\":\"server_error\"}}"));
         model.when(RequestMatcher.promptContains("T-OVERFLOW")).reply(Reply.contextOverflow());
         model.when(RequestMatcher.promptContains("T-BASH")).reply(
                 Reply.toolCall("bash", "{\"command\":\"echo hi\",\"description\":\"Print hi\"}"), Reply.text("ran it"));
@@ -112,6 +116,8 @@ class FileDropRunnerIntegrationTest {
         runner.addOverrideProperty("opencode.timeout", "PT90S");
         runner.addOverrideProperty("opencode.jms.port", "-1");
         runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        runner.addOverrideProperty("opencode.retry.delay", "50");
+        runner.addOverrideProperty("opencode.retry.backoff.delay", "50");
         runner.start();
     }
 
@@ -155,11 +161,23 @@ class FileDropRunnerIntegrationTest {
         assertThat(record.get("tokens").get("output").asLong()).isPositive();
         assertThat(record.get("tokens").get("reasoning").asLong()).isZero();
         assertThat(record.get("cost").isNumber()).isTrue();
-        assertThat(record.get("attempts").asInt()).isEqualTo(1);
+        assertThat(record.get("attempts").size()).isEqualTo(1);
+        JsonNode attempt = record.get("attempts").get(0);
+        assertThat(attempt.get("attempt").asInt()).isEqualTo(1);
+        assertThat(attempt.get("sessionId").asText()).isEqualTo(record.get("sessionId").asText());
+        assertThat(attempt.get("model").asText()).isEqualTo(SharedOpenCode.MODEL);
+        assertThat(attempt.get("outcome").asText()).isEqualTo("completed");
+        assertThat(attempt.get("durationMs").asLong()).isEqualTo(record.get("durationMs").asLong());
+        assertThat(attempt.get("startedAt").asText()).endsWith("Z");
         assertThat(record.get("durationMs").asLong()).isPositive();
     }
 
     private JsonNode assertFailed(String task, String originalFile, String kind) throws IOException {
+        return assertFailed(task, originalFile, kind, 1);
+    }
+
+    /** Checks the dead letter, and that each of its {@code attempts} failed as {@code kind} in a session of its own. */
+    private JsonNode assertFailed(String task, String originalFile, String kind, int attempts) throws IOException {
         JsonNode record = awaitRecord(deadLetter, task + ".error.json");
         assertThat(fieldNames(record)).containsSubsequence("status", "task", "failure", "message");
         assertThat(record.get("status").asText()).isEqualTo("failed");
@@ -172,7 +190,17 @@ class FileDropRunnerIntegrationTest {
         assertThat(outbox.resolve(task + ".result.json")).doesNotExist();
         if (!"invalid_task".equals(kind)) {
             assertThat(record.get("sessionId").asText()).startsWith("ses_");
-            assertThat(record.get("attempts").asInt()).isEqualTo(1);
+            assertThat(record.get("attempts").size()).as(task + " attempts").isEqualTo(attempts);
+            List<String> sessions = new ArrayList<>();
+            for (JsonNode attempt : record.get("attempts")) {
+                assertThat(attempt.get("outcome").asText()).isEqualTo(kind);
+                assertThat(attempt.get("model").asText()).isEqualTo(SharedOpenCode.MODEL);
+                assertThat(attempt.get("error").asText()).isNotBlank();
+                sessions.add(attempt.get("sessionId").asText());
+            }
+            assertThat(sessions).doesNotHaveDuplicates().last().isEqualTo(record.get("sessionId").asText());
+            assertThat(record.get("original").get("prompt").asText()).startsWith("T-");
+            assertThat(record.get("file").asText()).isEqualTo(originalFile);
         }
         return record;
     }
@@ -212,7 +240,8 @@ class FileDropRunnerIntegrationTest {
     @Test
     void malformedTaskIsInvalidAndNeverDispatched() throws IOException {
         JsonNode record = assertFailed("broken", "broken.json", "invalid_task");
-        assertThat(record.get("attempts").asInt()).isZero();
+        assertThat(record.get("attempts").size()).isZero();
+        assertThat(record.has("original")).isFalse();
         assertThat(record.has("sessionId")).isFalse();
         assertThat(record.get("message").asText()).contains("broken.json");
         assertThat(openCode.model().requests()).noneMatch(request -> request.latestUserText().contains("T-BROKEN"));
@@ -225,7 +254,7 @@ class FileDropRunnerIntegrationTest {
 
     @Test
     void emptyReplyIsMissingTextPart() throws IOException {
-        assertFailed("empty", "empty.txt", "assistant_output_missing_text_part");
+        assertFailed("empty", "empty.txt", "assistant_output_missing_text_part", 2);
     }
 
     @Test
@@ -235,17 +264,17 @@ class FileDropRunnerIntegrationTest {
 
     @Test
     void providerRateLimitIsRateLimited() throws IOException {
-        assertThat(assertFailed("rate", "rate.txt", "rate_limited").get("message").asText()).contains("429");
+        assertThat(assertFailed("rate", "rate.txt", "rate_limited", 3).get("message").asText()).contains("429");
     }
 
     @Test
     void providerUnavailableIsProviderUnavailable() throws IOException {
-        assertThat(assertFailed("down", "down.txt", "provider_unavailable").get("message").asText()).contains("503");
+        assertThat(assertFailed("down", "down.txt", "provider_unavailable", 3).get("message").asText()).contains("503");
     }
 
     @Test
     void contextOverflowIsContextOverflow() throws IOException {
-        assertFailed("overflow", "overflow.txt", "context_overflow");
+        assertFailed("overflow", "overflow.txt", "context_overflow", 2);
     }
 
     @Test
@@ -265,9 +294,11 @@ class FileDropRunnerIntegrationTest {
 
     @Test
     void hangingModelTimesOutAndTheSessionIsAborted() throws Exception {
-        JsonNode record = assertFailed("hang", "hang.md", "timeout");
+        JsonNode record = assertFailed("hang", "hang.md", "timeout", 2);
         assertThat(record.get("message").asText()).contains("PT3S");
-        assertSessionNotBusy(record.get("sessionId").asText());
+        for (JsonNode attempt : record.get("attempts")) {
+            assertSessionNotBusy(attempt.get("sessionId").asText());
+        }
     }
 
     @Test

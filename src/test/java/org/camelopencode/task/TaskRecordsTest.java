@@ -22,9 +22,18 @@ class TaskRecordsTest {
         return names;
     }
 
+    private static final AttemptRecord RATE_LIMITED = new AttemptRecord(1, "ses_0", "anthropic/claude-sonnet-4", "rate_limited",
+            "APIError 429: Too Many Requests", new TokenCounts(10, 0, 0), 0.001, 800, "2025-01-31T10:15:30Z");
+    private static final AttemptRecord COMPLETED = new AttemptRecord(2, "ses_1", "openai/gpt-5", "completed", null,
+            new TokenCounts(120, 30, 5), 0.0125, 4321, "2025-01-31T10:15:36Z");
+
     private static ResultRecord jsonResult() throws Exception {
         return ResultRecord.completed("fix-bug", "ses_1", "anthropic/claude-sonnet-4", "{\"ok\":true}",
-                MAPPER.readTree("{\"ok\":true}"), new TokenCounts(120, 30, 5), 0.0125, 2, 4321);
+                MAPPER.readTree("{\"ok\":true}"), new TokenCounts(120, 30, 5), 0.0125, List.of(RATE_LIMITED, COMPLETED), 4321);
+    }
+
+    private static List<AttemptRecord> one() {
+        return List.of(COMPLETED.withAttempt(1));
     }
 
     @Test
@@ -45,13 +54,19 @@ class TaskRecordsTest {
         assertThat(tree.get("tokens").get("output").asLong()).isEqualTo(30);
         assertThat(tree.get("tokens").get("reasoning").asLong()).isEqualTo(5);
         assertThat(tree.get("cost").asDouble()).isEqualTo(0.0125);
-        assertThat(tree.get("attempts").asInt()).isEqualTo(2);
+        assertThat(tree.get("attempts").size()).isEqualTo(2);
+        assertThat(fieldNames(tree.get("attempts").get(0).toString())).containsExactly(
+                "attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt");
+        assertThat(tree.get("attempts").get(0).get("outcome").asText()).isEqualTo("rate_limited");
+        assertThat(fieldNames(tree.get("attempts").get(1).toString())).doesNotContain("error");
+        assertThat(tree.get("attempts").get(1).get("model").asText()).isEqualTo("openai/gpt-5");
         assertThat(tree.get("durationMs").asLong()).isEqualTo(4321);
     }
 
     @Test
     void resultRecordIsPrettyPrinted() {
-        ResultRecord record = ResultRecord.completed("t", "ses_2", "a/b", "hi", null, new TokenCounts(1, 2, 0), 0, 1, 7);
+        ResultRecord record = ResultRecord.completed("t", "ses_2", "a/b", "hi", null, new TokenCounts(1, 2, 0), 0,
+                List.of(new AttemptRecord(1, "ses_2", "a/b", "completed", null, new TokenCounts(1, 2, 0), 0, 7, "2025-01-31T10:15:30Z")), 7);
 
         assertThat(TaskRecords.toJson(record)).isEqualTo("""
                 {
@@ -66,14 +81,29 @@ class TaskRecordsTest {
                     "reasoning": 0
                   },
                   "cost": 0.0,
-                  "attempts": 1,
+                  "attempts": [
+                    {
+                      "attempt": 1,
+                      "sessionId": "ses_2",
+                      "model": "a/b",
+                      "outcome": "completed",
+                      "tokens": {
+                        "input": 1,
+                        "output": 2,
+                        "reasoning": 0
+                      },
+                      "cost": 0.0,
+                      "durationMs": 7,
+                      "startedAt": "2025-01-31T10:15:30Z"
+                    }
+                  ],
                   "durationMs": 7
                 }""");
     }
 
     @Test
     void resultJsonIsOmittedWhenNull() throws Exception {
-        String json = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, 1, 1));
+        String json = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, one(), 1));
 
         assertThat(fieldNames(json)).doesNotContain("json")
                 .containsExactly("status", "task", "sessionId", "model", "text", "tokens", "cost", "attempts", "durationMs");
@@ -84,7 +114,7 @@ class TaskRecordsTest {
         ResultRecord original = jsonResult();
 
         assertThat(TaskRecords.readResult(TaskRecords.toJson(original))).isEqualTo(original);
-        ResultRecord textOnly = ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0.5, 1, 9);
+        ResultRecord textOnly = ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0.5, one(), 9);
         assertThat(TaskRecords.readResult(TaskRecords.toJson(textOnly))).isEqualTo(textOnly);
     }
 
@@ -94,30 +124,37 @@ class TaskRecordsTest {
         OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.PENDING_PERMISSION,
                 "permission 'bash' asked and escalated", "ses_9", request, null);
 
-        String json = TaskRecords.toJson(ErrorRecord.of("deploy", failure, 1));
+        TaskSpec task = TaskSpec.ofPrompt("deploy", "Deploy it.").withModel("a/b").withTimeout(java.time.Duration.ofSeconds(30));
+        String json = TaskRecords.toJson(ErrorRecord.of("deploy", failure, List.of(RATE_LIMITED), "deploy.md", task));
 
-        assertThat(fieldNames(json)).containsExactly("status", "task", "failure", "message", "sessionId", "attempts", "request");
+        assertThat(fieldNames(json)).containsExactly("status", "task", "failure", "message", "sessionId", "attempts", "request",
+                "file", "original");
         JsonNode tree = MAPPER.readTree(json);
         assertThat(tree.get("status").asText()).isEqualTo("failed");
         assertThat(tree.get("task").asText()).isEqualTo("deploy");
         assertThat(tree.get("failure").asText()).isEqualTo("pending_permission");
         assertThat(tree.get("message").asText()).isEqualTo("permission 'bash' asked and escalated");
         assertThat(tree.get("sessionId").asText()).isEqualTo("ses_9");
-        assertThat(tree.get("attempts").asInt()).isEqualTo(1);
+        assertThat(tree.get("attempts").size()).isEqualTo(1);
+        assertThat(tree.get("attempts").get(0).get("sessionId").asText()).isEqualTo("ses_0");
         assertThat(tree.get("request")).isEqualTo(request);
+        assertThat(tree.get("file").asText()).isEqualTo("deploy.md");
+        assertThat(tree.get("original")).isEqualTo(MAPPER.readTree(
+                "{\"prompt\":\"Deploy it.\",\"model\":\"a/b\",\"expect\":\"text\",\"timeout\":\"PT30S\"}"));
     }
 
     @Test
     void errorSessionAndRequestAreOmittedWhenNull() {
         OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.INVALID_TASK, "x.md: is empty");
 
-        assertThat(TaskRecords.toJson(ErrorRecord.of("x", failure, 0))).isEqualTo("""
+        assertThat(TaskRecords.toJson(ErrorRecord.of("x", failure, List.of(), "x.md", null))).isEqualTo("""
                 {
                   "status": "failed",
                   "task": "x",
                   "failure": "invalid_task",
                   "message": "x.md: is empty",
-                  "attempts": 0
+                  "attempts": [],
+                  "file": "x.md"
                 }""");
     }
 
@@ -125,20 +162,22 @@ class TaskRecordsTest {
     void errorRoundTrip() throws Exception {
         OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.PENDING_QUESTION, "asked",
                 "ses_3", MAPPER.readTree("{\"questions\":[{\"question\":\"Which?\"}]}"), null);
-        ErrorRecord original = ErrorRecord.of("q", failure, 2);
+        ErrorRecord original = ErrorRecord.of("q", failure, List.of(RATE_LIMITED, COMPLETED), "q.md",
+                TaskSpec.ofPrompt("q", "Ask.").withSchema(MAPPER.readTree("{\"type\":\"object\"}")));
 
         ErrorRecord read = TaskRecords.readError(TaskRecords.toJson(original));
 
         assertThat(read).isEqualTo(original);
         assertThat(read.failureKind()).contains(FailureKind.PENDING_QUESTION);
-        ErrorRecord bare = ErrorRecord.of("b", new OpenCodeFailureException(FailureKind.TIMEOUT, "deadline PT30S passed"), 2);
+        ErrorRecord bare = ErrorRecord.of("b", new OpenCodeFailureException(FailureKind.TIMEOUT, "deadline PT30S passed"), List.of(RATE_LIMITED),
+                null, null);
         assertThat(TaskRecords.readError(TaskRecords.toJson(bare))).isEqualTo(bare);
     }
 
     @Test
     void readingTheWrongRecordOrGarbageIsAClearError() {
-        String error = TaskRecords.toJson(ErrorRecord.of("x", new OpenCodeFailureException(FailureKind.TIMEOUT, "late"), 1));
-        String result = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, 1, 1));
+        String error = TaskRecords.toJson(ErrorRecord.of("x", new OpenCodeFailureException(FailureKind.TIMEOUT, "late"), one(), null, null));
+        String result = TaskRecords.toJson(ResultRecord.completed("t", "s", "a/b", "hi", null, TokenCounts.NONE, 0, one(), 1));
 
         assertThatThrownBy(() -> TaskRecords.readResult(error))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -157,12 +196,35 @@ class TaskRecordsTest {
 
     @Test
     void unknownFailureNamesSurviveReading() {
-        ErrorRecord read = TaskRecords.readError("{\"status\":\"failed\",\"task\":\"t\",\"failure\":\"future_kind\",\"message\":\"m\",\"attempts\":1}");
+        ErrorRecord read = TaskRecords.readError("{\"status\":\"failed\",\"task\":\"t\",\"failure\":\"future_kind\",\"message\":\"m\",\"attempts\":[]}");
 
         assertThat(read.failure()).isEqualTo("future_kind");
         assertThat(read.failureKind()).isEmpty();
         assertThat(read.sessionId()).isNull();
         assertThat(read.request()).isNull();
+    }
+
+    @Test
+    void anErrorRecordReadsBackAsItsTask() throws Exception {
+        TaskSpec task = new TaskSpec("fix", "Fix it.", "a/b", "build", "Fix", Expectation.JSON,
+                MAPPER.readTree("{\"type\":\"object\"}"), java.time.Duration.ofSeconds(90), "run-1", "review");
+        ErrorRecord record = TaskRecords.readError(TaskRecords.toJson(ErrorRecord.of("fix",
+                new OpenCodeFailureException(FailureKind.AUTH_FAILED, "401"), List.of(RATE_LIMITED), "fix.json", task)));
+
+        assertThat(new TaskReader().readErrorRecord(record)).isEqualTo(task);
+        assertThat(TaskReader.isErrorRecord("fix.error.json")).isTrue();
+        assertThat(TaskReader.isErrorRecord("dir/FIX.ERROR.JSON")).isTrue();
+        assertThat(TaskReader.isErrorRecord("fix.json")).isFalse();
+    }
+
+    @Test
+    void anErrorRecordWithoutItsTaskIsInvalid() {
+        ErrorRecord record = ErrorRecord.of("broken", new OpenCodeFailureException(FailureKind.INVALID_TASK, "broken.json: bad"),
+                List.of(), "broken.json", null);
+
+        assertThatThrownBy(() -> new TaskReader().readErrorRecord(record))
+                .isInstanceOf(OpenCodeFailureException.class)
+                .hasMessageStartingWith("invalid_task: broken.error.json: has no 'original' task");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package org.camelopencode.runner;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.camelopencode.dispatch.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the playbook's beans from the runner's properties: {@code opencodePlaybook} ({@link RetryPlaybook}, from
+ * {@code opencode.fallback-models}, {@code opencode.retry.max-attempts}, {@code opencode.retry.max-delay}) and
+ * {@code opencodeSpendCap} ({@link SpendCapRoutePolicy}, from {@code opencode.budget.route-cost} and
+ * {@code opencode.budget.window}). The per-kind numbers ({@code opencode.retry.<kind>.max}, delays, multiplier) are
+ * read by {@code routes/playbook.yaml} itself.
+ */
+final class PlaybookSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlaybookSettings.class);
+
+    private PlaybookSettings() {
+    }
+
+    /**
+     * @param context the Camel context whose registry gets the beans
+     * @param settings the runner's properties
+     * @throws IllegalArgumentException when a value is malformed (naming the property)
+     */
+    static void bind(CamelContext context, RunnerProperties settings) {
+        List<String> fallbackModels = Arrays.stream(settings.getOrDefault("opencode.fallback-models", "").split(","))
+                .map(String::strip).filter(model -> !model.isEmpty()).toList();
+        int maxAttempts = integer(settings, "opencode.retry.max-attempts", "5");
+        Duration maxDelay = Duration.ofMillis(integer(settings, "opencode.retry.max-delay", "60000"));
+        context.getRegistry().bind("opencodePlaybook", new RetryPlaybook(fallbackModels, maxAttempts, maxDelay));
+        double cap = decimal(settings, "opencode.budget.route-cost", "0");
+        Duration window = Durations.parsePositive(settings.getOrDefault("opencode.budget.window", "PT1H"), "opencode.budget.window");
+        context.getRegistry().bind("opencodeSpendCap", new SpendCapRoutePolicy(cap, window, Clock.systemUTC()));
+        if (!fallbackModels.isEmpty()) {
+            LOG.info("Playbook: rate_limited and provider_unavailable retries move along the fallback models {}", fallbackModels);
+        }
+        if (cap > 0) {
+            LOG.info("Spend cap: each capped route may spend {} USD per {}", cap, window);
+        }
+    }
+
+    private static int integer(RunnerProperties settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException malformed) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static double decimal(RunnerProperties settings, String key, String fallback) {
+        String value = settings.getOrDefault(key, fallback);
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException malformed) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
+        }
+    }
+}
