@@ -192,4 +192,14 @@ public class FileDropSteps {
         }
         return exchange.getMessage().getHeader(OpenCodeConstants.TASK_NAME, "task", String.class);
     }
+
+    /**
+     * Ends a file task at its trigger: nothing to do (the file consumer archives the file in {@code .done});
+     * here so file and message routes share one template ({@code routes/templates.yaml}).
+     *
+     * @param exchange the exchange after its record was written
+     */
+    public void done(Exchange exchange) {
+        // the file component moves the task file when the exchange completes
+    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.CamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.camelopencode.dispatch.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,11 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds the playbook's beans from the runner's properties: {@code opencodePlaybook} ({@link RetryPlaybook}, from
  * {@code opencode.fallback-models}, {@code opencode.retry.max-attempts}, {@code opencode.retry.max-delay}) and
- * {@code opencodeSpendCap} ({@link SpendCapRoutePolicy}, from {@code opencode.budget.route-cost} and
+ * a {@link SpendCapRoutePolicy} for every route on the playbook ({@link SpendCapRoutePolicy}, from {@code opencode.budget.route-cost} and
  * {@code opencode.budget.window}). The per-kind numbers ({@code opencode.retry.<kind>.max}, delays, multiplier) are
  * read by {@code routes/playbook.yaml} itself.
  */
 final class PlaybookSettings {
+
+    /** The id of the playbook's routeConfiguration (routes/playbook.yaml); routes using it get a spend cap. */
+    static final String PLAYBOOK = "opencode-playbook";
 
     private static final Logger LOG = LoggerFactory.getLogger(PlaybookSettings.class);
 
@@ -36,7 +40,10 @@ final class PlaybookSettings {
         context.getRegistry().bind("opencodePlaybook", new RetryPlaybook(fallbackModels, maxAttempts, maxDelay));
         double cap = decimal(settings, "opencode.budget.route-cost", "0");
         Duration window = Durations.parsePositive(settings.getOrDefault("opencode.budget.window", "PT1H"), "opencode.budget.window");
-        context.getRegistry().bind("opencodeSpendCap", new SpendCapRoutePolicy(cap, window, Clock.systemUTC()));
+        // One policy per task route (every route on the playbook): each route has its own cap and window.
+        context.addRoutePolicyFactory((camelContext, routeId, route) -> route instanceof RouteDefinition definition
+                && definition.getRouteConfigurationId() != null && definition.getRouteConfigurationId().contains(PLAYBOOK)
+                ? new SpendCapRoutePolicy(cap, window, Clock.systemUTC()) : null);
         if (!fallbackModels.isEmpty()) {
             LOG.info("Playbook: rate_limited and provider_unavailable retries move along the fallback models {}", fallbackModels);
         }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@code opencode} component from the runner's {@code opencode.*} properties and binds
- * the beans the YAML routes use ({@code fileDropSteps}, and the playbook's {@code opencodePlaybook} and
+ * the beans the YAML routes use ({@code fileDropSteps}, {@code messageTaskSteps}, and the playbook's {@code opencodePlaybook} and
  * {@code opencodeSpendCap}: see {@link PlaybookSettings}).
  *
  * <p>With no {@code opencode.server.url} it configures the managed server; with no model and no
@@ -83,6 +83,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         }
         String deadLetter = property(properties, "opencode.dead-letter");
         context.getRegistry().bind("fileDropSteps", new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter)));
+        context.getRegistry().bind("messageTaskSteps", new MessageTaskSteps());
         PlaybookSettings.bind(context, settings);
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));

@@ -1,0 +1,165 @@
+package org.camelopencode.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.main.Main;
+import org.camelopencode.runner.OpenCodeRunner;
+import org.camelopencode.testkit.Reply;
+import org.camelopencode.testkit.RequestMatcher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped JMS trigger ({@code routes/jms.yaml}) on the runner's embedded Artemis broker, against
+ * the real server and the scripted model: request-reply, results queue, dead-letter queue with the
+ * failure kind, and a runner stopped mid-task that leaves the task on the queue for the next start.
+ */
+class JmsTriggerIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long RECEIVE_MILLIS = Duration.ofSeconds(60).toMillis();
+
+    private Main runner;
+    private Connection client;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (runner != null) {
+            runner.stop();
+        }
+    }
+
+    private Main startRunner(Path work, int port) {
+        SharedOpenCode openCode = sharedOpenCode();
+        Main main = OpenCodeRunner.newMain();
+        main.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
+        main.addOverrideProperty("opencode.server.username", openCode.server().username());
+        main.addOverrideProperty("opencode.server.password", openCode.server().password());
+        main.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
+        main.addOverrideProperty("opencode.inbox", work.resolve("inbox").toString());
+        main.addOverrideProperty("opencode.outbox", work.resolve("outbox").toString());
+        main.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
+        main.addOverrideProperty("opencode.timeout", "PT60S");
+        main.addOverrideProperty("opencode.jms.enabled", "true");
+        main.addOverrideProperty("opencode.jms.port", Integer.toString(port));
+        main.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        main.addOverrideProperty("opencode.retry.delay", "50");
+        main.addOverrideProperty("camel.main.shutdownTimeout", "2");
+        main.start();
+        return main;
+    }
+
+    private static SharedOpenCode sharedOpenCode() {
+        try {
+            return SharedOpenCode.get();
+        } catch (Exception failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private Session connect(int port) throws Exception {
+        client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port).createConnection();
+        client.start();
+        return client.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static JsonNode bodyOf(Message message) throws Exception {
+        assertThat(message).as("a message within the deadline").isNotNull();
+        return JSON.readTree(((TextMessage) message).getText());
+    }
+
+    @Test
+    void requestsAreAnsweredToReplyToOrTheResultsQueueAndFailuresGoToTheDeadLetterQueue() throws Exception {
+        SharedOpenCode openCode = sharedOpenCode();
+        openCode.model().when(RequestMatcher.promptContains("J-REPLY")).reply(Reply.text("replied over JMS"));
+        openCode.model().when(RequestMatcher.promptContains("J-RESULT")).reply(Reply.json("{\"queue\": \"results\"}"));
+        openCode.model().when(RequestMatcher.promptContains("J-AUTH")).reply(Reply.unauthorized());
+        int port = freePort();
+        runner = startRunner(Files.createTempDirectory("jms-it-"), port);
+        Session session = connect(port);
+        Queue tasks = session.createQueue("opencode.tasks");
+        MessageProducer producer = session.createProducer(tasks);
+
+        TemporaryQueue replyTo = session.createTemporaryQueue();
+        TextMessage request = session.createTextMessage("{\"prompt\": \"J-REPLY Say something.\"}");
+        request.setJMSReplyTo(replyTo);
+        request.setStringProperty("OpenCodeTaskName", "reply-task");
+        producer.send(request);
+        JsonNode reply = bodyOf(session.createConsumer(replyTo).receive(RECEIVE_MILLIS));
+        assertThat(reply.get("status").asText()).isEqualTo("completed");
+        assertThat(reply.get("task").asText()).isEqualTo("reply-task");
+        assertThat(reply.get("text").asText()).isEqualTo("replied over JMS");
+        assertThat(reply.get("attempts").get(0).get("sessionId").asText()).startsWith("ses_");
+
+        TextMessage toResults = session.createTextMessage("---\nexpect: json\n---\nJ-RESULT Answer in JSON.\n");
+        toResults.setStringProperty("OpenCodeTaskName", "results-task");
+        producer.send(toResults);
+        Message resultMessage = session.createConsumer(session.createQueue("opencode.results")).receive(RECEIVE_MILLIS);
+        JsonNode result = bodyOf(resultMessage);
+        assertThat(result.get("task").asText()).isEqualTo("results-task");
+        assertThat(result.get("json").get("queue").asText()).isEqualTo("results");
+        assertThat(resultMessage.getStringProperty("OpenCodeStatus")).isEqualTo("completed");
+
+        TextMessage failing = session.createTextMessage("{\"prompt\": \"J-AUTH Anything.\"}");
+        failing.setStringProperty("OpenCodeTaskName", "auth-task");
+        producer.send(failing);
+        Message deadLetter = session.createConsumer(session.createQueue("opencode.dead-letter")).receive(RECEIVE_MILLIS);
+        JsonNode error = bodyOf(deadLetter);
+        assertThat(error.get("status").asText()).isEqualTo("failed");
+        assertThat(error.get("task").asText()).isEqualTo("auth-task");
+        assertThat(error.get("failure").asText()).isEqualTo("auth_failed");
+        assertThat(deadLetter.getStringProperty("OpenCodeFailureKind")).isEqualTo("auth_failed");
+        assertThat(error.get("original").get("prompt").asText()).isEqualTo("J-AUTH Anything.");
+        assertThat(error.toString()).doesNotContain(openCode.server().password());
+    }
+
+    @Test
+    void aRunnerStoppedMidTaskLeavesTheTaskOnTheQueueForTheNextStart() throws Exception {
+        SharedOpenCode openCode = sharedOpenCode();
+        openCode.model().when(RequestMatcher.promptContains("J-SURVIVE")).reply(Reply.hang(), Reply.text("done after restart"));
+        Path work = Files.createTempDirectory("jms-restart-it-");
+        int port = freePort();
+        runner = startRunner(work, port);
+        try (Connection sender = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port).createConnection()) {
+            Session session = sender.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage task = session.createTextMessage("{\"prompt\": \"J-SURVIVE Take your time.\"}");
+            task.setStringProperty("OpenCodeTaskName", "survivor");
+            session.createProducer(session.createQueue("opencode.tasks")).send(task);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> openCode.model().requests().stream().anyMatch(request -> request.messagesJson().contains("J-SURVIVE")));
+        runner.stop();
+        runner = null;
+
+        runner = startRunner(work, port);
+        Session session = connect(port);
+        JsonNode result = bodyOf(session.createConsumer(session.createQueue("opencode.results")).receive(RECEIVE_MILLIS));
+        assertThat(result.get("task").asText()).isEqualTo("survivor");
+        assertThat(result.get("text").asText()).isEqualTo("done after restart");
+    }
+}
