@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.spi.PropertiesComponent;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.component.OpenCodeConfiguration;
@@ -84,6 +85,15 @@ public class RunnerConfiguration implements CamelConfiguration {
         String deadLetter = property(properties, "opencode.dead-letter");
         context.getRegistry().bind("fileDropSteps", new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter)));
         context.getRegistry().bind("messageTaskSteps", new MessageTaskSteps());
+        String scheduleFolder = settings.get("opencode.schedule.folder");
+        context.getRegistry().bind("scheduledTasks", new ScheduledTasks(settings.getOrDefault("opencode.schedule.name", "scheduled"),
+                settings.get("opencode.schedule.prompt"), scheduleFolder == null ? null : Path.of(scheduleFolder)));
+        // master: endpoints (routes/scheduled.yaml) elect their leader through a lock file in a shared folder.
+        FileLockClusterService cluster = new FileLockClusterService();
+        cluster.setRoot(settings.getOrDefault("opencode.cluster.dir", "work/cluster"));
+        cluster.setAcquireLockInterval(Long.parseLong(settings.getOrDefault("opencode.cluster.lock-interval-ms", "5000")),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.addService(cluster);
         PlaybookSettings.bind(context, settings);
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
