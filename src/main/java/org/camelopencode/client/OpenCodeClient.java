@@ -88,6 +88,17 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
+     * Reads one session: {@code GET /session/{id}}.
+     *
+     * @param sessionId the session
+     * @return the session (id, title, directory, ...)
+     * @throws OpenCodeApiException 404 when the server does not know it
+     */
+    public Session session(String sessionId) {
+        return send("GET", "/session/" + encode(sessionId), null, options.requestTimeout(), type(Session.class));
+    }
+
+    /**
      * Sends a prompt and blocks until the turn ends: {@code POST /session/{id}/message}. The server sends no bytes
      * while the turn runs (a permission wait can last forever), so pick the timeout with care.
      *

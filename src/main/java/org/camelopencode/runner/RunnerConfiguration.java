@@ -85,6 +85,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         String deadLetter = property(properties, "opencode.dead-letter");
         context.getRegistry().bind("fileDropSteps", new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter)));
         context.getRegistry().bind("messageTaskSteps", new MessageTaskSteps());
+        context.getRegistry().bind("pipelineSteps", new PipelineSteps(context.getRegistry().lookupByNameAndType("fileDropSteps", FileDropSteps.class)));
         String scheduleFolder = settings.get("opencode.schedule.folder");
         context.getRegistry().bind("scheduledTasks", new ScheduledTasks(settings.getOrDefault("opencode.schedule.name", "scheduled"),
                 settings.get("opencode.schedule.prompt"), scheduleFolder == null ? null : Path.of(scheduleFolder)));
