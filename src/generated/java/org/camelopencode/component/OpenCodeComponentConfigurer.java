@@ -48,6 +48,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
+        case "jsonretries":
+        case "jsonRetries": getOrCreateConfiguration(target).setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "limit": getOrCreateConfiguration(target).setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -59,6 +61,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStartTimeout": target.setManagedStartTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "managedstatedirectory":
         case "managedStateDirectory": target.setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxcost":
+        case "maxCost": getOrCreateConfiguration(target).setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
+        case "maxtokens":
+        case "maxTokens": getOrCreateConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
@@ -109,6 +115,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
+        case "jsonretries":
+        case "jsonRetries": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "limit": return java.lang.Integer.class;
@@ -120,6 +128,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStartTimeout": return java.lang.String.class;
         case "managedstatedirectory":
         case "managedStateDirectory": return java.lang.String.class;
+        case "maxcost":
+        case "maxCost": return java.lang.Double.class;
+        case "maxtokens":
+        case "maxTokens": return java.lang.Long.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "permissionpolicy":
@@ -171,6 +183,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
+        case "jsonretries":
+        case "jsonRetries": return getOrCreateConfiguration(target).getJsonRetries();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "limit": return getOrCreateConfiguration(target).getLimit();
@@ -182,6 +196,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedStartTimeout": return target.getManagedStartTimeout();
         case "managedstatedirectory":
         case "managedStateDirectory": return target.getManagedStateDirectory();
+        case "maxcost":
+        case "maxCost": return getOrCreateConfiguration(target).getMaxCost();
+        case "maxtokens":
+        case "maxTokens": return getOrCreateConfiguration(target).getMaxTokens();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "permissionpolicy":

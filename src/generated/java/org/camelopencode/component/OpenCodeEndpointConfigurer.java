@@ -41,9 +41,15 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
+        case "jsonretries":
+        case "jsonRetries": target.getConfiguration().setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "limit": target.getConfiguration().setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "maxcost":
+        case "maxCost": target.getConfiguration().setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
+        case "maxtokens":
+        case "maxTokens": target.getConfiguration().setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
@@ -92,9 +98,15 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "expect": return java.lang.String.class;
+        case "jsonretries":
+        case "jsonRetries": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "limit": return java.lang.Integer.class;
+        case "maxcost":
+        case "maxCost": return java.lang.Double.class;
+        case "maxtokens":
+        case "maxTokens": return java.lang.Long.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "permissionpolicy":
@@ -144,9 +156,15 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
+        case "jsonretries":
+        case "jsonRetries": return target.getConfiguration().getJsonRetries();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "limit": return target.getConfiguration().getLimit();
+        case "maxcost":
+        case "maxCost": return target.getConfiguration().getMaxCost();
+        case "maxtokens":
+        case "maxTokens": return target.getConfiguration().getMaxTokens();
         case "model": return target.getConfiguration().getModel();
         case "password": return target.getConfiguration().getPassword();
         case "permissionpolicy":

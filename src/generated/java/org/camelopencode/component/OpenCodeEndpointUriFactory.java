@@ -23,7 +23,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(28);
+        Set<String> props = new HashSet<>(31);
         props.add("agent");
         props.add("approvalEndpoint");
         props.add("approvalTimeToLive");
@@ -34,8 +34,11 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("expect");
+        props.add("jsonRetries");
         props.add("lazyStartProducer");
         props.add("limit");
+        props.add("maxCost");
+        props.add("maxTokens");
         props.add("model");
         props.add("operation");
         props.add("password");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.TypeConversionException;
 import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.dispatch.DispatchLimits;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.Durations;
 import org.camelopencode.failure.FailureKind;
@@ -20,6 +22,9 @@ import org.camelopencode.task.TaskSpec;
  * Turns an exchange into a {@link DispatchRequest}. The body is a {@link TaskSpec}, a
  * {@link DispatchRequest} or the prompt text. Precedence for each setting: the task's own value,
  * then the {@code CamelOpenCode*} header, then the endpoint option.
+ *
+ * <p>Caps ({@code maxTokens}, {@code maxCost}) follow the same precedence; the number of stricter
+ * JSON retries comes from the {@code CamelOpenCodeJsonRetries} header, else the option.
  *
  * <p>The attempt number is the {@code CamelOpenCodeAttempt} header when set, else Camel's
  * redelivery counter plus one, so each redelivery runs in a fresh session with its own title.
@@ -84,9 +89,13 @@ final class DispatchRequests {
                     message.getHeader(OpenCodeConstants.RUN_ID, String.class),
                     message.getHeader(OpenCodeConstants.STAGE, String.class),
                     attempt,
-                    interactionOf(message, configuration, escalation, readOnly));
+                    interactionOf(message, configuration, escalation, readOnly),
+                    limitsOf(task, message, configuration));
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
+        } catch (TypeConversionException malformed) {
+            // A header such as CamelOpenCodeMaxTokens=abc.
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "a header is malformed: " + malformed.getMessage());
         }
     }
 
@@ -102,6 +111,19 @@ final class DispatchRequests {
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
         }
+    }
+
+    /**
+     * The task's caps, else the {@code CamelOpenCodeMaxTokens} / {@code CamelOpenCodeMaxCost} headers,
+     * else the options; stricter JSON retries from the {@code CamelOpenCodeJsonRetries} header, else the option.
+     */
+    static DispatchLimits limitsOf(TaskSpec task, Message message, OpenCodeConfiguration configuration) {
+        Long maxTokens = task != null && task.maxTokens() != null ? task.maxTokens()
+                : message.getHeader(OpenCodeConstants.MAX_TOKENS, configuration.getMaxTokens(), Long.class);
+        Double maxCost = task != null && task.maxCost() != null ? task.maxCost()
+                : message.getHeader(OpenCodeConstants.MAX_COST, configuration.getMaxCost(), Double.class);
+        Integer jsonRetries = message.getHeader(OpenCodeConstants.JSON_RETRIES, configuration.getJsonRetries(), Integer.class);
+        return new DispatchLimits(maxTokens, maxCost, jsonRetries == null ? DispatchLimits.DEFAULT_JSON_RETRIES : jsonRetries);
     }
 
     private static InteractionPolicy interactionOf(Message message, OpenCodeConfiguration configuration, Escalation escalation,

@@ -65,6 +65,15 @@ public class OpenCodeConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "false", description = "dispatch: the task must not change files: the agent defaults to plan,"
             + " sessions deny every edit, and edit requests are rejected with feedback. A task with agent plan is read-only too.")
     private boolean readOnly;
+    @UriParam(label = "producer", defaultValue = "1", description = "dispatch: how many stricter follow-up prompts a reply that is not the"
+            + " expected JSON (or breaks the schema) gets in the same session before the attempt fails as assistant_output_not_json; 0 = none.")
+    private int jsonRetries = 1;
+    @UriParam(label = "producer", description = "dispatch: cap on the input + output + reasoning tokens of one attempt, summed over its steps;"
+            + " over it the session is aborted and the attempt fails as budget_exceeded. Unset = no cap. A task's maxTokens wins.")
+    private Long maxTokens;
+    @UriParam(label = "producer", description = "dispatch: cap on the cost of one attempt in USD, summed over its steps;"
+            + " over it the session is aborted and the attempt fails as budget_exceeded. Unset = no cap. A task's maxCost wins.")
+    private Double maxCost;
     @UriParam(label = "advanced", defaultValue = "PT10S", description = "How often a running dispatch re-reads session status and messages as a safety net beside the event stream.")
     private String pollInterval = "PT10S";
     @UriParam(label = "advanced", defaultValue = "PT30S", description = "How long the server may stay unreachable before a dispatch fails as provider_unavailable.")
@@ -129,6 +138,36 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param readOnly whether dispatches are read-only */
     public void setReadOnly(boolean readOnly) {
         this.readOnly = readOnly;
+    }
+
+    /** @return how many stricter JSON retries an attempt gets in the same session */
+    public int getJsonRetries() {
+        return jsonRetries;
+    }
+
+    /** @param jsonRetries stricter JSON retries in the same session; 0 or more */
+    public void setJsonRetries(int jsonRetries) {
+        this.jsonRetries = jsonRetries;
+    }
+
+    /** @return the token cap of one attempt, or {@code null} for none */
+    public Long getMaxTokens() {
+        return maxTokens;
+    }
+
+    /** @param maxTokens the token cap of one attempt (positive), or {@code null} for none */
+    public void setMaxTokens(Long maxTokens) {
+        this.maxTokens = maxTokens;
+    }
+
+    /** @return the cost cap of one attempt in USD, or {@code null} for none */
+    public Double getMaxCost() {
+        return maxCost;
+    }
+
+    /** @param maxCost the cost cap of one attempt in USD (positive), or {@code null} for none */
+    public void setMaxCost(Double maxCost) {
+        this.maxCost = maxCost;
     }
 
     /** @return the server URL, or {@code null} for the managed server */

@@ -33,6 +33,12 @@ public final class OpenCodeConstants {
     public static final String EXPECT = "CamelOpenCodeExpect";
     @Metadata(label = "producer", description = "The per-attempt deadline: ISO-8601 duration (PT30S) or whole seconds.", javaType = "String")
     public static final String TIMEOUT = "CamelOpenCodeTimeout";
+    @Metadata(label = "producer", description = "dispatch: stricter JSON retries in the same session, overriding the jsonRetries option.", javaType = "Integer")
+    public static final String JSON_RETRIES = "CamelOpenCodeJsonRetries";
+    @Metadata(label = "producer", description = "dispatch: token cap of the attempt (input + output + reasoning), overriding the maxTokens option; a task's maxTokens wins.", javaType = "Long")
+    public static final String MAX_TOKENS = "CamelOpenCodeMaxTokens";
+    @Metadata(label = "producer", description = "dispatch: cost cap of the attempt in USD, overriding the maxCost option; a task's maxCost wins.", javaType = "Double")
+    public static final String MAX_COST = "CamelOpenCodeMaxCost";
     @Metadata(description = "The run id of a multi-stage run; part of the session title and the records.", javaType = "String")
     public static final String RUN_ID = "CamelOpenCodeRunId";
     @Metadata(description = "The stage of a multi-stage run; part of the session title and the records.", javaType = "String")

@@ -24,6 +24,7 @@ import org.camelopencode.interaction.InteractionPolicy;
  * @param attempt the attempt number, 1 for the first
  * @param interaction how permission and question requests are answered; {@code null} =
  *     {@link InteractionPolicy#defaults()}
+ * @param limits token and cost caps and stricter JSON retries; {@code null} = {@link DispatchLimits#DEFAULTS}
  */
 public record DispatchRequest(
         String prompt,
@@ -37,11 +38,13 @@ public record DispatchRequest(
         String runId,
         String stage,
         int attempt,
-        InteractionPolicy interaction) {
+        InteractionPolicy interaction,
+        DispatchLimits limits) {
 
     /** Validates the fields; see the record description. */
     public DispatchRequest {
         interaction = interaction == null ? InteractionPolicy.defaults() : interaction;
+        limits = limits == null ? DispatchLimits.DEFAULTS : limits;
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be blank");
         }
@@ -61,6 +64,27 @@ public record DispatchRequest(
     }
 
     /**
+     * A request with {@link DispatchLimits#DEFAULTS}.
+     *
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param system see the record description
+     * @param title see the record description
+     * @param expectJson see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param attempt see the record description
+     * @param interaction see the record description
+     */
+    public DispatchRequest(String prompt, String model, String agent, String system, String title, boolean expectJson,
+            JsonNode schema, Duration timeout, String runId, String stage, int attempt, InteractionPolicy interaction) {
+        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, interaction, null);
+    }
+
+    /**
      * A request answering interruptions by {@link InteractionPolicy#defaults()}.
      *
      * @param prompt see the record description
@@ -77,7 +101,7 @@ public record DispatchRequest(
      */
     public DispatchRequest(String prompt, String model, String agent, String system, String title, boolean expectJson,
             JsonNode schema, Duration timeout, String runId, String stage, int attempt) {
-        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, null);
+        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, null, null);
     }
 
     /**
@@ -115,12 +139,31 @@ public record DispatchRequest(
      */
     public DispatchRequest withInteraction(InteractionPolicy newInteraction) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                newInteraction);
+                newInteraction, limits);
     }
 
     /** @return a copy with another attempt number */
     public DispatchRequest withAttempt(int newAttempt) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt,
-                interaction);
+                interaction, limits);
+    }
+
+    /**
+     * @param newModel {@code provider/model}, or {@code null} for the server's default (for a fallback model)
+     * @return a copy with another model
+     * @throws IllegalArgumentException when the model is not {@code provider/model}
+     */
+    public DispatchRequest withModel(String newModel) {
+        return new DispatchRequest(prompt, newModel, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
+                interaction, limits);
+    }
+
+    /**
+     * @param newLimits caps and stricter JSON retries; {@code null} = {@link DispatchLimits#DEFAULTS}
+     * @return a copy with those limits
+     */
+    public DispatchRequest withLimits(DispatchLimits newLimits) {
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
+                interaction, newLimits);
     }
 }

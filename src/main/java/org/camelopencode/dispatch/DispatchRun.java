@@ -2,7 +2,9 @@ package org.camelopencode.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +42,7 @@ import org.camelopencode.client.Subscription;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.failure.RetryAfter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * One attempt in flight: session, prompt, then the gate re-judged on every relevant event
  * ({@code session.idle}, {@code session.status}), on reconnects of the event stream and on a
  * slow safety poll, until a verdict, an interruption or the deadline.
+ *
+ * <p>A reply that is not the expected JSON gets up to {@link DispatchLimits#jsonRetries()} stricter
+ * follow-up prompts in the same session; the gate then judges only the messages after the rejected
+ * reply. Every counted step is held against the attempt's token and cost caps: over a cap the
+ * session is aborted and the attempt fails as {@code budget_exceeded}.
  */
 final class DispatchRun implements EventListener {
 
@@ -80,6 +88,13 @@ final class DispatchRun implements EventListener {
     private final InterruptionHandler interruptions;
     private final AgentRunTally tally = new AgentRunTally();
     private volatile ServerEventNormalizer normalizer;
+    private volatile SchemaCheck schemaCheck;
+    /** The id of the last reply a stricter JSON prompt answered; the gate judges only what comes after it. */
+    private volatile String rejectedReplyId;
+    private volatile int jsonRetriesUsed;
+    private final AtomicBoolean overBudget = new AtomicBoolean();
+    /** The latest status seen (event or poll); a {@code retry} one says when OpenCode tries the provider again. */
+    private volatile SessionStatus latestStatus;
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -116,6 +131,12 @@ final class DispatchRun implements EventListener {
     }
 
     private void begin() {
+        try {
+            schemaCheck = request.schema() == null ? null : SchemaCheck.compile(request.schema());
+        } catch (IllegalArgumentException invalid) {
+            fail(FailureKind.INVALID_TASK, invalid.getMessage(), null, null);
+            return;
+        }
         try {
             sessionId = client.createSession(new CreateSessionRequest(request.sessionTitle(),
                     request.interaction().readOnly() ? READ_ONLY_RULES : null)).id();
@@ -154,6 +175,7 @@ final class DispatchRun implements EventListener {
             markIdle();
             requestEvaluation();
         } else if (event instanceof SessionStatusChanged changed) {
+            latestStatus = changed.status();
             if (changed.status() == null || changed.status().isIdle()) {
                 markIdle();
                 requestEvaluation();
@@ -185,6 +207,19 @@ final class DispatchRun implements EventListener {
             tally.acceptAll(current.accept(event));
         } catch (RuntimeException unexpected) {
             LOG.debug("Session {}: event {} not counted for progress: {}", sessionId, event.type(), unexpected.toString());
+        }
+        checkBudget();
+    }
+
+    /** Over a cap: abort at once (the session may be mid-turn, still spending) and fail. */
+    private void checkBudget() {
+        var usage = tally.snapshot();
+        Optional<String> over = request.limits().exceededBy(usage.tokens(), usage.cost());
+        if (over.isPresent() && overBudget.compareAndSet(false, true)) {
+            submit(() -> {
+                abortQuietly();
+                fail(FailureKind.BUDGET_EXCEEDED, over.get() + "; the session was aborted", null, null);
+            });
         }
     }
 
@@ -241,6 +276,7 @@ final class DispatchRun implements EventListener {
     private void evaluate() {
         try {
             SessionStatus status = client.sessionStatuses().getOrDefault(sessionId, SessionStatus.idle());
+            latestStatus = status;
             unreachableSinceNanos = -1;
             boolean busy = !status.isIdle();
             if (busy) {
@@ -250,9 +286,12 @@ final class DispatchRun implements EventListener {
             }
             markIdle();
             List<MessageWithParts> messages = readMessages();
-            GateVerdict verdict = CompletionGate.judge(request, sessionId, false, messages);
+            GateVerdict verdict = CompletionGate.judge(request, sessionId, false, notYetJudged(messages), schemaCheck);
             if (verdict instanceof GateVerdict.Completed completed) {
-                complete(completed.result());
+                complete(completed.result(), messages);
+            } else if (verdict instanceof GateVerdict.Failed failed && failed.kind() == FailureKind.ASSISTANT_OUTPUT_NOT_JSON
+                    && jsonRetriesUsed < request.limits().jsonRetries()) {
+                askAgainForJson(failed.message(), CompletionGate.latestAssistant(notYetJudged(messages)).orElseThrow());
             } else if (verdict instanceof GateVerdict.Failed failed) {
                 InterruptionHandler.Rejection rejection = interruptions.lastRejection();
                 if (rejection != null) {
@@ -260,7 +299,7 @@ final class DispatchRun implements EventListener {
                     fail(FailureKind.REQUEST_REJECTED, rejection.described() + ", and the turn ended without a reply ("
                             + failed.message() + ")", rejection.request(), null);
                 } else {
-                    fail(failed.kind(), failed.message(), null, null);
+                    failJudged(failed);
                 }
             } else {
                 settleOrGiveUp(((GateVerdict.Pending) verdict).reason());
@@ -285,6 +324,46 @@ final class DispatchRun implements EventListener {
         }
     }
 
+    /**
+     * After a stricter JSON prompt, the rejected reply is still the session's latest completed
+     * assistant message until the new turn writes one: judge only the messages after it.
+     */
+    private List<MessageWithParts> notYetJudged(List<MessageWithParts> messages) {
+        String rejected = rejectedReplyId;
+        if (rejected == null) {
+            return messages;
+        }
+        for (int index = messages.size() - 1; index >= 0; index--) {
+            if (messages.get(index).info() != null && rejected.equals(messages.get(index).info().id())) {
+                return messages.subList(index + 1, messages.size());
+            }
+        }
+        // Not listed: only the newest messages were readable (schema prompts), all of them after it.
+        return messages;
+    }
+
+    /** Sends the stricter follow-up prompt in the same session; the next verdicts judge its reply. */
+    private void askAgainForJson(String reason, MessageWithParts rejected) {
+        jsonRetriesUsed++;
+        rejectedReplyId = rejected.info().id();
+        idleSinceNanos = -1;
+        lastSessionError = null;
+        LOG.info("Session {}: reply {} was not the expected JSON ({}); asking again, stricter JSON retry {} of {}", sessionId,
+                rejectedReplyId, reason, jsonRetriesUsed, request.limits().jsonRetries());
+        client.promptAsync(sessionId, Prompts.stricterJson(request, reason));
+        scheduleEvaluation(SETTLE_RECHECK_MILLIS);
+    }
+
+    private void failJudged(GateVerdict.Failed failed) {
+        String message = failed.message();
+        if (failed.kind() == FailureKind.ASSISTANT_OUTPUT_NOT_JSON && jsonRetriesUsed > 0) {
+            message += " (after " + jsonRetriesUsed + " stricter JSON " + (jsonRetriesUsed == 1 ? "retry" : "retries")
+                    + " in the same session)";
+        }
+        finishWith(new OpenCodeFailureException(failed.kind(), message, sessionId, null, null)
+                .withRetryAfter(RetryAfter.fromError(failed.error(), Instant.now())));
+    }
+
     /** Reads the session's messages, oldest first; see {@link #newestReadableMessages()} for schema prompts. */
     private List<MessageWithParts> readMessages() {
         try {
@@ -303,7 +382,16 @@ final class DispatchRun implements EventListener {
      * after it still read with {@code ?limit=N}: read the newest ones until the server refuses.
      */
     private List<MessageWithParts> newestReadableMessages() {
-        List<MessageWithParts> readable = client.messages(sessionId, 1);
+        List<MessageWithParts> readable;
+        try {
+            readable = client.messages(sessionId, 1);
+        } catch (OpenCodeApiException refused) {
+            if (refused.statusCode() != 400) {
+                throw refused;
+            }
+            // The newest message is the schema prompt itself (a follow-up not answered yet): no reply to judge.
+            return List.of();
+        }
         for (int limit = 2; limit <= MAX_SCHEMA_MESSAGES && readable.size() == limit - 1; limit++) {
             try {
                 readable = client.messages(sessionId, limit);
@@ -326,7 +414,9 @@ final class DispatchRun implements EventListener {
         }
         MessageError sessionError = lastSessionError;
         if (sessionError != null) {
-            fail(FailureClassifier.classify(sessionError), FailureClassifier.describe(sessionError), null, null);
+            finishWith(new OpenCodeFailureException(FailureClassifier.classify(sessionError),
+                    FailureClassifier.describe(sessionError), sessionId, null, null)
+                    .withRetryAfter(RetryAfter.fromError(sessionError, Instant.now())));
         } else {
             fail(FailureKind.AGENT_ERROR, "the session went idle but " + reason, null, null);
         }
@@ -382,9 +472,18 @@ final class DispatchRun implements EventListener {
             }
             return;
         }
+        SessionStatus status = latestStatus;
         submit(() -> {
             abortQuietly();
-            fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
+            if (status != null && status.isRetry()) {
+                // OpenCode was still waiting to retry the provider: the provider's condition is the cause, not the agent.
+                finishWith(new OpenCodeFailureException(RetryAfter.kindOf(status), "no verdict within " + request.timeout()
+                        + " while OpenCode was retrying the provider (attempt " + status.attempt() + ": " + status.message()
+                        + "); the session was aborted", sessionId, null, null)
+                        .withRetryAfter(RetryAfter.fromStatus(status, Instant.now())));
+            } else {
+                fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
+            }
         });
     }
 
@@ -438,9 +537,21 @@ final class DispatchRun implements EventListener {
         }
     }
 
-    private void complete(DispatchResult checked) {
+    /**
+     * @param checked the gate's result (its usage covers only the judged messages)
+     * @param messages every message read, so the usage includes replies a stricter prompt rejected
+     */
+    private void complete(DispatchResult checked, List<MessageWithParts> messages) {
         DispatchResult timed = new DispatchResult(checked.sessionId(), checked.messageId(), checked.model(), checked.agent(),
-                checked.text(), checked.json(), checked.tokens(), checked.cost(), checked.finish(), elapsed());
+                checked.text(), checked.json(), CompletionGate.tokensOf(messages), CompletionGate.costOf(messages),
+                checked.finish(), elapsed());
+        // A turn that ended over its cap before the step event was counted is still over its cap.
+        Optional<String> over = request.limits().exceededBy(timed.tokens(), timed.cost());
+        if (over.isPresent()) {
+            overBudget.set(true);
+            fail(FailureKind.BUDGET_EXCEEDED, over.get(), null, null);
+            return;
+        }
         if (result.complete(timed)) {
             cleanUp();
             LOG.info("'{}' completed in {} ms in {} with model {}: {}", request.sessionTitle(), timed.duration().toMillis(), sessionId,
@@ -458,6 +569,10 @@ final class DispatchRun implements EventListener {
         }
         var usage = tally.snapshot();
         failure.attachUsage(request.model(), usage.tokens(), usage.cost(), elapsed());
+        if (failure.getRetryAfter() == null && (failure.getKind() == FailureKind.RATE_LIMITED
+                || failure.getKind() == FailureKind.PROVIDER_UNAVAILABLE)) {
+            failure.withRetryAfter(RetryAfter.fromStatus(latestStatus, Instant.now()));
+        }
         if (result.completeExceptionally(failure)) {
             cleanUp();
             LOG.info("'{}' failed after {} ms in {}: {} ({})", request.sessionTitle(), elapsed().toMillis(), sessionId,

@@ -1,5 +1,6 @@
 package org.camelopencode.dispatch;
 
+import org.camelopencode.client.MessageError;
 import org.camelopencode.failure.FailureKind;
 
 /**
@@ -28,7 +29,19 @@ public sealed interface GateVerdict {
      *
      * @param kind the failure kind
      * @param message a readable reason
+     * @param error the final assistant message's {@code error} the verdict comes from (its response
+     *     headers may say when to retry), or {@code null} when the gate itself found the fault
      */
-    record Failed(FailureKind kind, String message) implements GateVerdict {
+    record Failed(FailureKind kind, String message, MessageError error) implements GateVerdict {
+
+        /**
+         * A failure the gate found itself (no server error behind it).
+         *
+         * @param kind the failure kind
+         * @param message a readable reason
+         */
+        public Failed(FailureKind kind, String message) {
+            this(kind, message, null);
+        }
     }
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
  * name ({@link #wireName()}) used in the {@code CamelOpenCodeFailureKind} header, in error records
  * ({@code "failure"}) and in logs; routes match on these strings.
  *
- * <p>The first ten kinds are the contract of DESIGN.md. Three more exist because the real server
- * can end a turn in ways none of those describe:
+ * <p>The first ten kinds are the contract of DESIGN.md. Four more exist because the real server
+ * can end a turn in ways none of those describe, or because the caller set a limit:
  * <ul>
  *   <li>{@link #ABORTED}: the session was aborted by someone other than this dispatch (an operator,
  *       another client); retrying it would override a human decision.</li>
@@ -47,7 +47,9 @@ public enum FailureKind {
     /** Any other error on the final assistant message (output length, content filter, unknown). */
     AGENT_ERROR("agent_error", false),
     /** A permission or question request was rejected (by policy or approval) without feedback, which ends OpenCode's turn. */
-    REQUEST_REJECTED("request_rejected", false);
+    REQUEST_REJECTED("request_rejected", false),
+    /** The attempt went over its token or cost cap ({@code maxTokens}, {@code maxCost}); the session was aborted. */
+    BUDGET_EXCEEDED("budget_exceeded", false);
 
     private final String wireName;
     private final boolean retryable;

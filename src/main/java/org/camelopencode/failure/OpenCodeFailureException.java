@@ -23,6 +23,7 @@ public class OpenCodeFailureException extends RuntimeException {
     private volatile TokenUsage tokens = TokenUsage.ZERO;
     private volatile double cost;
     private volatile Duration duration = Duration.ZERO;
+    private volatile Duration retryAfter;
 
     /**
      * @param kind the classified kind, never {@code null}
@@ -110,5 +111,27 @@ public class OpenCodeFailureException extends RuntimeException {
     /** @return how long the attempt ran before it failed */
     public Duration getDuration() {
         return duration;
+    }
+
+    /**
+     * Records how long the provider asked to wait before the next try (set by the dispatcher for
+     * rate_limited and provider_unavailable failures when the server said so).
+     *
+     * @param wait the delay, or {@code null} when unknown; negative delays count as zero
+     * @return this exception
+     */
+    public OpenCodeFailureException withRetryAfter(Duration wait) {
+        this.retryAfter = wait == null || !wait.isNegative() ? wait : Duration.ZERO;
+        return this;
+    }
+
+    /**
+     * @return how long to wait before running the task again, as the provider or OpenCode said
+     *     ({@code retry-after-ms} / {@code retry-after} response headers of the final
+     *     {@code APIError}, or the {@code next} of OpenCode's {@code session.status} retry); {@code null}
+     *     when the server said nothing, for the route's own backoff to decide
+     */
+    public Duration getRetryAfter() {
+        return retryAfter;
     }
 }

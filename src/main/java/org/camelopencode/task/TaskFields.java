@@ -18,7 +18,7 @@ final class TaskFields {
 
     /** Every key a task file may use, in the order error messages list them. */
     static final List<String> ALLOWED_KEYS =
-            List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage");
+            List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage", "maxTokens", "maxCost");
 
     /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
     private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
@@ -49,7 +49,30 @@ final class TaskFields {
             throw new TaskProblem("key 'schema' needs expect 'json' (or no expect), but expect is 'text'");
         }
         return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
-                expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"));
+                expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"),
+                maxTokens(fields), maxCost(fields));
+    }
+
+    private static Long maxTokens(ObjectNode fields) {
+        JsonNode value = present(fields, "maxTokens");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() <= 0) {
+            throw new TaskProblem("key 'maxTokens' must be a positive whole number of tokens, got " + describe(value));
+        }
+        return value.longValue();
+    }
+
+    private static Double maxCost(ObjectNode fields) {
+        JsonNode value = present(fields, "maxCost");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || !(value.doubleValue() > 0) || Double.isInfinite(value.doubleValue())) {
+            throw new TaskProblem("key 'maxCost' must be a positive amount of USD (for example 0.50), got " + describe(value));
+        }
+        return value.doubleValue();
     }
 
     private static void rejectUnknownKeys(ObjectNode fields) {

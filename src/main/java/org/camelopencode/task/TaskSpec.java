@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param timeout the per-task deadline, positive, or {@code null} for the configured default
  * @param runId the pipeline run this task belongs to, or {@code null}
  * @param stage the pipeline stage this task is, or {@code null}
+ * @param maxTokens cap on input + output + reasoning tokens of one attempt, positive, or {@code null}
+ *     for the configured default (none unless configured)
+ * @param maxCost cap on the cost of one attempt in USD, positive, or {@code null} for the configured default
  */
 public record TaskSpec(
         String name,
@@ -31,14 +34,17 @@ public record TaskSpec(
         JsonNode schema,
         Duration timeout,
         String runId,
-        String stage) {
+        String stage,
+        Long maxTokens,
+        Double maxCost) {
 
     /**
      * Validates and normalizes the fields.
      *
      * @throws NullPointerException when {@code name} or {@code prompt} is {@code null}
      * @throws IllegalArgumentException when {@code name} or {@code prompt} is blank, {@code schema} is not
-     *     a JSON object, {@code schema} is given with {@code expect=TEXT}, or {@code timeout} is not positive
+     *     a JSON object, {@code schema} is given with {@code expect=TEXT}, or {@code timeout},
+     *     {@code maxTokens} or {@code maxCost} is not positive
      */
     public TaskSpec {
         Objects.requireNonNull(name, "name");
@@ -62,7 +68,33 @@ public record TaskSpec(
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
+        if (maxTokens != null && maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        if (maxCost != null && (!(maxCost > 0) || maxCost.isInfinite())) {
+            throw new IllegalArgumentException("maxCost must be a positive number of USD, got " + maxCost);
+        }
         schema = schema == null ? null : schema.deepCopy();
+    }
+
+    /**
+     * A task without token or cost caps of its own.
+     *
+     * @param name see the record description
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param title see the record description
+     * @param expect see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
+            Duration timeout, String runId, String stage) {
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, null, null);
     }
 
     /**
@@ -79,17 +111,17 @@ public record TaskSpec(
 
     /** @return this task with another name; see the canonical constructor for the checks */
     public TaskSpec withName(String newName) {
-        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage);
+        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task with another prompt */
     public TaskSpec withPrompt(String newPrompt) {
-        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage);
+        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task with another model ({@code provider/model}, or {@code null} for the default) */
     public TaskSpec withModel(String newModel) {
-        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage);
+        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /**
@@ -104,17 +136,17 @@ public record TaskSpec(
 
     /** @return this task with another agent, or {@code null} for the default */
     public TaskSpec withAgent(String newAgent) {
-        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage);
+        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task with another session title, or {@code null} */
     public TaskSpec withTitle(String newTitle) {
-        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage);
+        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task with another expectation; {@code null} re-derives it from the schema */
     public TaskSpec withExpect(Expectation newExpect) {
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /**
@@ -123,22 +155,32 @@ public record TaskSpec(
      */
     public TaskSpec withSchema(JsonNode newSchema) {
         Expectation newExpect = newSchema == null ? expect : Expectation.JSON;
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task with another deadline (positive), or {@code null} for the default */
     public TaskSpec withTimeout(Duration newTimeout) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost);
     }
 
     /** @return this task as part of another pipeline run, or {@code null} */
     public TaskSpec withRunId(String newRunId) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost);
     }
 
     /** @return this task as another pipeline stage, or {@code null} */
     public TaskSpec withStage(String newStage) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost);
+    }
+
+    /** @return this task with another token cap (positive), or {@code null} for the configured default */
+    public TaskSpec withMaxTokens(Long newMaxTokens) {
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost);
+    }
+
+    /** @return this task with another cost cap in USD (positive), or {@code null} for the configured default */
+    public TaskSpec withMaxCost(Double newMaxCost) {
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost);
     }
 
     /** @return the schema as a deep copy, so callers cannot change this task's schema */

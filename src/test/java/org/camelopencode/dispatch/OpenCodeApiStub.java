@@ -28,12 +28,15 @@ import org.camelopencode.client.StubServer;
  */
 final class OpenCodeApiStub implements AutoCloseable {
 
+    private static final AtomicInteger STEP_PARTS = new AtomicInteger();
     private static final Pattern SESSION_PATH = Pattern.compile("/session/([^/]+)/(prompt_async|message|abort)");
 
     /** What the stub knows about one session. */
     static final class StubSession {
         final String id;
         volatile String status = "idle";
+        /** When set, the raw status object {@code GET /session/status} lists for a non-idle session. */
+        volatile String statusJson;
         volatile String messagesJson = "[]";
         /** When set, {@code GET /session/{id}/message} answers this raw body with status 200. */
         volatile String messagesRaw;
@@ -42,6 +45,10 @@ final class OpenCodeApiStub implements AutoCloseable {
         final AtomicInteger prompts = new AtomicInteger();
         final AtomicInteger aborts = new AtomicInteger();
         final AtomicInteger messageReads = new AtomicInteger();
+        /** The bodies of {@code POST /session/{id}/prompt_async}, in order. */
+        final List<String> promptBodies = new CopyOnWriteArrayList<>();
+        /** When set, a prompt is only recorded: status and messages stay as the test set them. */
+        volatile boolean ignorePrompts;
 
         StubSession(String id) {
             this.id = id;
@@ -178,7 +185,7 @@ final class OpenCodeApiStub implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
-        exchange.getRequestBody().readAllBytes();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         if (method.equals("GET") && path.equals("/event")) {
             openEventStream(exchange);
             return;
@@ -194,11 +201,11 @@ final class OpenCodeApiStub implements AutoCloseable {
             questionReads.incrementAndGet();
             respond(exchange, 200, "[]");
         } else {
-            handleSessionCall(exchange, method, path);
+            handleSessionCall(exchange, method, path, body);
         }
     }
 
-    private void handleSessionCall(HttpExchange exchange, String method, String path) throws IOException {
+    private void handleSessionCall(HttpExchange exchange, String method, String path, String body) throws IOException {
         Matcher matcher = SESSION_PATH.matcher(path);
         StubSession session = matcher.matches() ? sessions.get(matcher.group(1)) : null;
         if (session == null) {
@@ -207,7 +214,12 @@ final class OpenCodeApiStub implements AutoCloseable {
         }
         switch (method + " " + matcher.group(2)) {
             case "POST prompt_async" -> {
+                session.promptBodies.add(body);
                 session.prompts.incrementAndGet();
+                if (session.ignorePrompts) {
+                    respond(exchange, 204, null);
+                    return;
+                }
                 if (completeOnPrompt) {
                     session.idleWith(userMessage(session.id), assistantMessage(session.id, "reply to " + session.id, null));
                     pushEvent(sessionIdle(session.id));
@@ -261,8 +273,8 @@ final class OpenCodeApiStub implements AutoCloseable {
         for (StubSession session : sessions.values()) {
             String status = session.status;
             if (!"idle".equals(status)) {
-                json.append(json.length() == 1 ? "" : ",").append('"').append(session.id).append("\":{\"type\":\"")
-                        .append(status).append("\"}");
+                json.append(json.length() == 1 ? "" : ",").append('"').append(session.id).append("\":")
+                        .append(session.statusJson != null ? session.statusJson : "{\"type\":\"" + status + "\"}");
             }
         }
         return json.append('}').toString();
@@ -285,9 +297,14 @@ final class OpenCodeApiStub implements AutoCloseable {
      *     {@code time.completed}; otherwise the {@code error} object JSON of a completed message
      */
     static String assistantMessage(String sessionId, String text, String completedAndError) {
+        return assistantMessage(sessionId, "msg_reply_" + sessionId, text, completedAndError);
+    }
+
+    /** As {@link #assistantMessage(String, String, String)}, with the message id {@code messageId}. */
+    static String assistantMessage(String sessionId, String messageId, String text, String completedAndError) {
         boolean incomplete = "incomplete".equals(completedAndError);
         String error = incomplete ? null : completedAndError;
-        return "{\"info\":{\"id\":\"msg_reply_" + sessionId + "\",\"sessionID\":\"" + sessionId
+        return "{\"info\":{\"id\":\"" + messageId + "\",\"sessionID\":\"" + sessionId
                 + "\",\"role\":\"assistant\",\"agent\":\"build\",\"modelID\":\"echo\",\"providerID\":\"stub\",\"cost\":0,"
                 + "\"tokens\":{\"input\":10,\"output\":5,\"reasoning\":0,\"cache\":{\"read\":0,\"write\":0}},"
                 + "\"time\":{\"created\":2" + (incomplete ? "" : ",\"completed\":3") + "}"
@@ -297,6 +314,15 @@ final class OpenCodeApiStub implements AutoCloseable {
 
     static String sessionIdle(String sessionId) {
         return "{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
+    }
+
+    /** A {@code message.part.updated} with a {@code step-finish} part (a new part id each call): one finished step and its usage. */
+    static String stepFinished(String sessionId, long inputTokens, long outputTokens, double cost) {
+        int step = STEP_PARTS.incrementAndGet();
+        return "{\"id\":\"evt_step" + step + "\",\"type\":\"message.part.updated\",\"properties\":{\"sessionID\":\"" + sessionId
+                + "\",\"part\":{\"id\":\"prt_step" + step + "\",\"messageID\":\"msg_step_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"type\":\"step-finish\",\"reason\":\"tool-calls\",\"cost\":" + cost + ",\"tokens\":{\"input\":" + inputTokens
+                + ",\"output\":" + outputTokens + ",\"reasoning\":0,\"cache\":{\"read\":0,\"write\":0}}}}}";
     }
 
     static String sessionError(String sessionId, String errorJson) {

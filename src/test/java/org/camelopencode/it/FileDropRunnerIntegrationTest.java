@@ -57,7 +57,9 @@ class FileDropRunnerIntegrationTest {
         model.when(RequestMatcher.promptContains("T-PLAIN")).reply(Reply.text("Checked: 1, 2, 3."));
         model.when(RequestMatcher.promptContains("T-JSON")).reply(Reply.json("{\"answer\": 42, \"items\": [\"a\", \"b\"]}"));
         model.when(RequestMatcher.promptContains("T-FENCED")).reply(Reply.fencedJson("{\"fenced\": true}", "Here you go:", "Done."));
-        model.when(RequestMatcher.promptContains("T-PROSE")).reply(Reply.text("Sure! The answer is {\"answer\": 42} as requested."));
+        // Matched on the whole conversation: the stricter JSON retry in the same session gets prose again.
+        model.when(request -> request.messagesJson().contains("T-PROSE"))
+                .reply(Reply.text("Sure! The answer is {\"answer\": 42} as requested."));
         model.when(RequestMatcher.promptContains("T-EMPTY")).reply(Reply.empty());
         model.when(RequestMatcher.promptContains("T-AUTH")).reply(Reply.unauthorized());
         model.when(RequestMatcher.promptContains("T-RATE")).reply(Reply.rateLimited(Duration.ZERO));
