@@ -26,8 +26,9 @@ import org.camelopencode.task.TaskSpec;
  * <p>Caps ({@code maxTokens}, {@code maxCost}) follow the same precedence; the number of stricter
  * JSON retries comes from the {@code CamelOpenCodeJsonRetries} header, else the option.
  *
- * <p>The attempt number is the {@code CamelOpenCodeAttempt} header when set, else Camel's
- * redelivery counter plus one, so each redelivery runs in a fresh session with its own title.
+ * <p>The attempt number is the count of the exchange's attempt history plus one when it has one
+ * (task routes: a re-drive goes on counting), else Camel's redelivery counter plus one, else the
+ * {@code CamelOpenCodeAttempt} header, so each redelivery runs in a fresh session with its own title.
  */
 final class DispatchRequests {
 
@@ -139,6 +140,10 @@ final class DispatchRequests {
     }
 
     private static int attemptOf(Exchange exchange) {
+        if (exchange.getProperty(AttemptHistory.PROPERTY) != null) {
+            // Runs with a history (task routes) count every attempt, earlier runs of a re-drive included.
+            return AttemptHistory.of(exchange).size() + 1;
+        }
         Integer explicit = exchange.getMessage().getHeader(OpenCodeConstants.ATTEMPT, Integer.class);
         Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         if (redeliveries != null && redeliveries > 0) {

@@ -79,7 +79,7 @@ public class PipelineSteps {
                     .append(summary(exchange.getProperty(PREVIOUS_RESULT_PROPERTY, "", String.class)));
         }
         String runId = message.getHeader(OpenCodeConstants.RUN_ID, String.class);
-        message.setBody(task.forStage(prompt.toString(), runId, stage));
+        message.setBody(task.withPrompt(prompt.toString()).withRunId(runId).withStage(stage));
         message.setHeader(OpenCodeConstants.STAGE, stage);
         // A new stage is a new task for the playbook: attempt 1, no redeliveries carried over.
         message.removeHeaders("CamelRedelivery*");

@@ -161,9 +161,7 @@ public class RetryPlaybook implements Processor {
      * @return how long the server asked to wait
      */
     static Optional<Duration> retryAfter(OpenCodeFailureException failure) {
-        // TODO(lead, at merge): return failure == null ? Optional.empty() : Optional.ofNullable(failure.getRetryAfter());
-        // OpenCodeFailureException.getRetryAfter() (Duration, nullable) comes with the dispatch branch of issue 4.
-        return Optional.empty();
+        return failure == null ? Optional.empty() : Optional.ofNullable(failure.getRetryAfter());
     }
 
     private static OpenCodeFailureException failureOf(Exchange exchange) {

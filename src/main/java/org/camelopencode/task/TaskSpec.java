@@ -124,16 +124,6 @@ public record TaskSpec(
         return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);
     }
 
-    /**
-     * @param newPrompt the prompt, not blank
-     * @param newStage the stage of a multi-stage run it belongs to, or {@code null}
-     * @param newRunId the run id, or {@code null}
-     * @return this task with another prompt, as one stage of a run
-     */
-    public TaskSpec forStage(String newPrompt, String newRunId, String newStage) {
-        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, newRunId, newStage);
-    }
-
     /** @return this task with another agent, or {@code null} for the default */
     public TaskSpec withAgent(String newAgent) {
         return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost);

@@ -10,6 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.camelopencode.component.AttemptHistory;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.task.AttemptRecord;
 import org.camelopencode.task.TaskSpec;
@@ -57,6 +59,19 @@ class RetryPlaybookTest {
                 .isTrue();
         assertThat(playbook.shouldRetry(exchangeWith(3, "timeout", "timeout", "timeout"), 1))
                 .as("no attempt in this run: nothing was dispatched").isFalse();
+    }
+
+    @Test
+    void theServersRetryTimeBecomesTheRedeliveryDelayCappedAtTheMaximum() {
+        Exchange exchange = exchangeWith(0, "rate_limited");
+        exchange.setException(new OpenCodeFailureException(FailureKind.RATE_LIMITED, "429").withRetryAfter(Duration.ofMillis(1500)));
+        assertThat(playbook.shouldRetry(exchange, 2)).isTrue();
+        assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY)).isEqualTo(1500L);
+
+        Exchange tooLong = exchangeWith(0, "rate_limited");
+        tooLong.setException(new OpenCodeFailureException(FailureKind.RATE_LIMITED, "429").withRetryAfter(Duration.ofHours(1)));
+        assertThat(playbook.shouldRetry(tooLong, 2)).isTrue();
+        assertThat(tooLong.getIn().getHeader(Exchange.REDELIVERY_DELAY)).isEqualTo(60_000L);
     }
 
     @Test
