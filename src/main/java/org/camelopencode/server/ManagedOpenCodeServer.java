@@ -1,21 +1,14 @@
 package org.camelopencode.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,19 +27,23 @@ import java.util.regex.Pattern;
  * One {@code opencode serve} process owned by this JVM: isolated state (private HOME and XDG directories under the
  * state directory), a generated Basic-auth password, offline flags and a given configuration.
  * <p>Start with {@link #start(ManagedServerOptions)}; stop with {@link #close()} (a JVM shutdown hook stops it too).
- * Output (stdout and stderr) goes to {@code stateDirectory/opencode-server.log} with the password redacted; OpenCode's
- * own log is under {@code stateDirectory/home/.local/share/opencode/log/}.
+ * Output (stdout and stderr) goes to {@code stateDirectory/opencode-server.log} with the password redacted, capped at
+ * {@link ManagedServerOptions#logSizeLimit()} (then renamed to {@code opencode-server.log.1}, one previous file kept);
+ * OpenCode's own log is under {@code stateDirectory/home/.local/share/opencode/log/}. The process id is written to
+ * {@code stateDirectory/opencode-server.pid} while it runs.
  */
-public final class ManagedOpenCodeServer implements AutoCloseable {
+public final class ManagedOpenCodeServer implements RunningServer {
 
     /** Log file name under the state directory. */
     public static final String LOG_FILE_NAME = "opencode-server.log";
+    /** File under the state directory holding the process id while the server runs (removed by {@link #close()}). */
+    public static final String PID_FILE_NAME = "opencode-server.pid";
 
     private static final Pattern LISTENING = Pattern.compile("opencode server listening on (http://\\S+)");
     private static final String REDACTED = "<redacted>";
     private static final int LOG_TAIL_LINES = 30;
     private static final long STOP_GRACE_MILLIS = 5000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration HEALTH_WAIT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Process process;
     private final URI baseUri;
@@ -54,6 +51,7 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     private final String password;
     private final Path logFile;
     private final Path projectDirectory;
+    private final Path pidFile;
     private final String version;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,6 +64,7 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
         this.password = password;
         this.logFile = logFile;
         this.projectDirectory = options.projectDirectory();
+        this.pidFile = options.stateDirectory().resolve(PID_FILE_NAME);
         this.version = version;
         this.shutdownHook = new Thread(this::stopProcessTree, "opencode-server-shutdown-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -99,11 +98,13 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
             throw new ManagedServerException("cannot start " + options.binary() + " serve: " + e.getMessage(), e);
         }
         CompletableFuture<URI> listening = new CompletableFuture<>();
-        startLogPump(process, logFile, password, listening);
+        startLogPump(process, logFile, options.logSizeLimit(), password, listening);
         try {
             URI baseUri = awaitListening(process, listening, deadline);
             String version = awaitHealthy(process, baseUri, options.username(), password, deadline);
-            return new ManagedOpenCodeServer(process, baseUri, options, password, logFile, version);
+            ManagedOpenCodeServer server = new ManagedOpenCodeServer(process, baseUri, options, password, logFile, version);
+            server.writePidFile();
+            return server;
         } catch (RuntimeException failure) {
             ProcessTree.stop(process.toHandle(), STOP_GRACE_MILLIS);
             throw new ManagedServerException(failure.getMessage() + "; log " + logFile + ", last lines:\n"
@@ -112,16 +113,19 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     }
 
     /** @return the server's base URL, e.g. {@code http://127.0.0.1:4096} (no trailing slash) */
+    @Override
     public URI baseUri() {
         return baseUri;
     }
 
     /** @return the Basic-auth user name */
+    @Override
     public String username() {
         return username;
     }
 
     /** @return the Basic-auth password, generated unless {@link ManagedServerOptions#password()} fixed it (never logged) */
+    @Override
     public String password() {
         return password;
     }
@@ -132,8 +136,20 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     }
 
     /** @return the operating-system process id of {@code opencode serve} */
+    @Override
     public long pid() {
         return process.pid();
+    }
+
+    /** @return completes with the exit code when the {@code opencode serve} process ends, for whatever reason */
+    @Override
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** @return the file holding the process id while the server runs */
+    public Path pidFile() {
+        return pidFile;
     }
 
     /** @return the log file holding the server's stdout and stderr */
@@ -147,11 +163,13 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     }
 
     /** @return the version reported by {@code GET /global/health}, e.g. {@code 1.18.33} */
+    @Override
     public String version() {
         return version;
     }
 
     /** @return whether the server process is still running */
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -176,11 +194,24 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     private void stopProcessTree() {
         if (closed.compareAndSet(false, true)) {
             ProcessTree.stop(process.toHandle(), STOP_GRACE_MILLIS);
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                // a stale PID file names a process that is gone: harmless
+            }
+        }
+    }
+
+    private void writePidFile() {
+        try {
+            Files.writeString(pidFile, process.pid() + System.lineSeparator(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // the PID file is for operators; the server runs without it
         }
     }
 
     static String basicAuthorization(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return HttpHealthProbe.basicAuthorization(username, password);
     }
 
     private static String generatePassword() {
@@ -215,16 +246,14 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
     }
 
     /** Copies the process output line by line to the log (password redacted) and spots the listening line. */
-    private static void startLogPump(Process process, Path logFile, String password, CompletableFuture<URI> listening) {
+    private static void startLogPump(Process process, Path logFile, long logSizeLimit, String password,
+                                     CompletableFuture<URI> listening) {
         Thread pump = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 BufferedWriter writer = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
-                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                 RotatingLog writer = new RotatingLog(logFile, logSizeLimit)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    writer.write(redact(line, password));
-                    writer.newLine();
-                    writer.flush();
+                    writer.writeLine(redact(line, password));
                     Matcher matcher = LISTENING.matcher(line);
                     if (!listening.isDone() && matcher.find()) {
                         listening.complete(URI.create(stripTrailingSlash(matcher.group(1))));
@@ -255,31 +284,20 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
 
     /** Polls {@code GET /global/health} until {@code healthy: true}; returns the reported version. */
     private static String awaitHealthy(Process process, URI baseUri, String username, String password, long deadline) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build(); // opencode serve speaks HTTP/1.1 only
-        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve("/global/health"))
-                .header("Authorization", basicAuthorization(username, password))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpHealthProbe probe = new HttpHealthProbe(HEALTH_WAIT_TIMEOUT);
         String lastProblem = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new ManagedServerException("opencode serve exited with code " + process.exitValue() + " before it was healthy");
             }
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    JsonNode health = MAPPER.readTree(response.body());
-                    if (health.path("healthy").asBoolean(false)) {
-                        return health.path("version").asText("");
-                    }
-                }
-                lastProblem = "GET /global/health answered " + response.statusCode() + ": " + abbreviate(response.body());
-            } catch (IOException e) {
-                lastProblem = "GET /global/health failed: " + e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            HealthProbe.HealthAnswer answer = probe.check(baseUri, username, password);
+            if (answer.healthy()) {
+                return answer.version();
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 throw new ManagedServerException("interrupted while waiting for opencode serve to be healthy");
             }
+            lastProblem = answer.problem();
             pause(Duration.ofMillis(100));
         }
         throw new ManagedServerException("opencode serve was not healthy in time (" + lastProblem + ")");
@@ -306,10 +324,6 @@ public final class ManagedOpenCodeServer implements AutoCloseable {
 
     static String redact(String text, String password) {
         return password.isEmpty() ? text : text.replace(password, REDACTED);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static String stripTrailingSlash(String url) {

@@ -26,6 +26,9 @@ import java.util.Objects;
  *                         defaults except the password and username
  * @param password         a fixed Basic-auth password, or null (the default) to generate a new one per start; fix it
  *                         when a restarted server must accept the clients of the previous one (never logged)
+ * @param logSizeLimit     cap of {@code opencode-server.log} in bytes: past it the file is renamed to
+ *                         {@code opencode-server.log.1} (replacing the previous one) and a new one starts; 0 = no cap
+ *                         (default {@link #DEFAULT_LOG_SIZE_LIMIT})
  */
 public record ManagedServerOptions(
         Path binary,
@@ -37,7 +40,11 @@ public record ManagedServerOptions(
         Duration startTimeout,
         String configJson,
         Map<String, String> environment,
-        String password) {
+        String password,
+        long logSizeLimit) {
+
+    /** Default cap of the server log: 10 MiB (plus one rotated file of the same size). */
+    public static final long DEFAULT_LOG_SIZE_LIMIT = 10L * 1024 * 1024;
 
     /** Validates; all components are required (use the builder for defaults). */
     public ManagedServerOptions {
@@ -51,6 +58,9 @@ public record ManagedServerOptions(
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         if (password != null && password.isBlank()) {
             throw new IllegalArgumentException("password must not be blank (null = generate one)");
+        }
+        if (logSizeLimit < 0) {
+            throw new IllegalArgumentException("logSizeLimit must be 0 (no cap) or positive, got " + logSizeLimit);
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -71,7 +81,7 @@ public record ManagedServerOptions(
         return "ManagedServerOptions[binary=" + binary + ", stateDirectory=" + stateDirectory + ", projectDirectory="
                 + projectDirectory + ", hostname=" + hostname + ", port=" + port + ", username=" + username
                 + ", startTimeout=" + startTimeout + ", configJson=<" + configJson.length() + " chars>, environment="
-                + environment.keySet() + ", password=" + (password == null ? "generated" : "fixed") + "]";
+                + environment.keySet() + ", password=" + (password == null ? "generated" : "fixed") + ", logSizeLimit=" + logSizeLimit + "]";
     }
 
     /** Builder of {@link ManagedServerOptions}; unset values get the defaults at {@link #build()}. */
@@ -86,8 +96,15 @@ public record ManagedServerOptions(
         private String configJson;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String password;
+        private long logSizeLimit = DEFAULT_LOG_SIZE_LIMIT;
 
         private Builder() {
+        }
+
+        /** @param logSizeLimit cap of the server log in bytes, 0 = none @return this */
+        public Builder logSizeLimit(long logSizeLimit) {
+            this.logSizeLimit = logSizeLimit;
+            return this;
         }
 
         /**
@@ -180,7 +197,7 @@ public record ManagedServerOptions(
                 Files.createDirectories(project);
                 return new ManagedServerOptions(binary != null ? binary : OpenCodeBinary.locate(null), state, project,
                         hostname, port, username, startTimeout,
-                        configJson != null ? configJson : new OpenCodeConfig().toJson(), environment, password);
+                        configJson != null ? configJson : new OpenCodeConfig().toJson(), environment, password, logSizeLimit);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the managed server directories", e);
             }
