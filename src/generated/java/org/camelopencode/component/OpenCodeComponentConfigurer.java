@@ -55,14 +55,28 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "limit": getOrCreateConfiguration(target).setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "managedconfig":
         case "managedConfig": target.setManagedConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "manageddraintimeout":
+        case "managedDrainTimeout": target.setManagedDrainTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedhealthinterval":
+        case "managedHealthInterval": target.setManagedHealthInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedinstances":
+        case "managedInstances": target.setManagedInstances(property(camelContext, int.class, value)); return true;
+        case "managedlogsizelimit":
+        case "managedLogSizeLimit": target.setManagedLogSizeLimit(property(camelContext, java.lang.String.class, value)); return true;
         case "managedprojectdirectory":
         case "managedProjectDirectory": target.setManagedProjectDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedrecycleabovememory":
+        case "managedRecycleAboveMemory": target.setManagedRecycleAboveMemory(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedrecycleaftersessions":
+        case "managedRecycleAfterSessions": target.setManagedRecycleAfterSessions(property(camelContext, long.class, value)); return true;
         case "managedstarttimeout":
         case "managedStartTimeout": target.setManagedStartTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "managedstatedirectory":
         case "managedStateDirectory": target.setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "maxcost":
         case "maxCost": getOrCreateConfiguration(target).setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
+        case "maxsessionsperserver":
+        case "maxSessionsPerServer": target.setMaxSessionsPerServer(property(camelContext, int.class, value)); return true;
         case "maxtokens":
         case "maxTokens": getOrCreateConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
@@ -84,6 +98,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverLostTimeout": getOrCreateConfiguration(target).setServerLostTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "serverurl":
         case "serverUrl": getOrCreateConfiguration(target).setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverurls":
+        case "serverUrls": target.setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
         case "system": getOrCreateConfiguration(target).setSystem(property(camelContext, java.lang.String.class, value)); return true;
@@ -122,14 +138,28 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "limit": return java.lang.Integer.class;
         case "managedconfig":
         case "managedConfig": return java.lang.String.class;
+        case "manageddraintimeout":
+        case "managedDrainTimeout": return java.lang.String.class;
+        case "managedhealthinterval":
+        case "managedHealthInterval": return java.lang.String.class;
+        case "managedinstances":
+        case "managedInstances": return int.class;
+        case "managedlogsizelimit":
+        case "managedLogSizeLimit": return java.lang.String.class;
         case "managedprojectdirectory":
         case "managedProjectDirectory": return java.lang.String.class;
+        case "managedrecycleabovememory":
+        case "managedRecycleAboveMemory": return java.lang.String.class;
+        case "managedrecycleaftersessions":
+        case "managedRecycleAfterSessions": return long.class;
         case "managedstarttimeout":
         case "managedStartTimeout": return java.lang.String.class;
         case "managedstatedirectory":
         case "managedStateDirectory": return java.lang.String.class;
         case "maxcost":
         case "maxCost": return java.lang.Double.class;
+        case "maxsessionsperserver":
+        case "maxSessionsPerServer": return int.class;
         case "maxtokens":
         case "maxTokens": return java.lang.Long.class;
         case "model": return java.lang.String.class;
@@ -151,6 +181,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverLostTimeout": return java.lang.String.class;
         case "serverurl":
         case "serverUrl": return java.lang.String.class;
+        case "serverurls":
+        case "serverUrls": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
         case "system": return java.lang.String.class;
@@ -190,14 +222,28 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "limit": return getOrCreateConfiguration(target).getLimit();
         case "managedconfig":
         case "managedConfig": return target.getManagedConfig();
+        case "manageddraintimeout":
+        case "managedDrainTimeout": return target.getManagedDrainTimeout();
+        case "managedhealthinterval":
+        case "managedHealthInterval": return target.getManagedHealthInterval();
+        case "managedinstances":
+        case "managedInstances": return target.getManagedInstances();
+        case "managedlogsizelimit":
+        case "managedLogSizeLimit": return target.getManagedLogSizeLimit();
         case "managedprojectdirectory":
         case "managedProjectDirectory": return target.getManagedProjectDirectory();
+        case "managedrecycleabovememory":
+        case "managedRecycleAboveMemory": return target.getManagedRecycleAboveMemory();
+        case "managedrecycleaftersessions":
+        case "managedRecycleAfterSessions": return target.getManagedRecycleAfterSessions();
         case "managedstarttimeout":
         case "managedStartTimeout": return target.getManagedStartTimeout();
         case "managedstatedirectory":
         case "managedStateDirectory": return target.getManagedStateDirectory();
         case "maxcost":
         case "maxCost": return getOrCreateConfiguration(target).getMaxCost();
+        case "maxsessionsperserver":
+        case "maxSessionsPerServer": return target.getMaxSessionsPerServer();
         case "maxtokens":
         case "maxTokens": return getOrCreateConfiguration(target).getMaxTokens();
         case "model": return getOrCreateConfiguration(target).getModel();
@@ -219,6 +265,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverLostTimeout": return getOrCreateConfiguration(target).getServerLostTimeout();
         case "serverurl":
         case "serverUrl": return getOrCreateConfiguration(target).getServerUrl();
+        case "serverurls":
+        case "serverUrls": return target.getServerUrls();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
         case "system": return getOrCreateConfiguration(target).getSystem();

@@ -1,10 +1,15 @@
 package org.camelopencode.component;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +20,19 @@ import org.camelopencode.client.ClientOptions;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.ServerEndpoint;
 import org.camelopencode.dispatch.DispatchOptions;
+import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.dispatch.Dispatcher;
 import org.camelopencode.dispatch.Durations;
-import org.camelopencode.server.ManagedOpenCodeServer;
-import org.camelopencode.server.ManagedServerOptions;
+import org.camelopencode.interaction.Approval;
+import org.camelopencode.interaction.Approvals;
+import org.camelopencode.server.ExternalServer;
+import org.camelopencode.server.FleetOptions;
+import org.camelopencode.server.InstanceReport;
+import org.camelopencode.server.InstanceState;
 import org.camelopencode.server.OpenCodeBinary;
+import org.camelopencode.server.OpenCodeFleet;
+import org.camelopencode.server.RecyclePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +40,16 @@ import org.slf4j.LoggerFactory;
  * The {@code opencode:} component: hands work to OpenCode agents through an {@code opencode serve}
  * server. Endpoints are {@code opencode:operation?options} (see {@link OpenCodeOperation}).
  *
- * <p>When no {@code serverUrl} is configured the component starts its own managed server (the
- * embedded default) with the pinned binary, a generated password and private state folders, and
- * stops it with the component. All endpoints that talk to the same server share one client, one
- * event-stream connection and one dispatcher.
+ * <p>When no {@code serverUrl} is configured the component runs a fleet ({@link OpenCodeFleet}):
+ * {@code managedInstances} managed servers (the pinned binary, a free port, a generated password and a
+ * private state folder {@code <managedStateDirectory>/instance-<i>} each), supervised (restarted with
+ * backoff when they crash or stop answering, recycled after {@code managedRecycleAfterSessions}
+ * sessions or above {@code managedRecycleAboveMemory}), plus the external servers of
+ * {@code serverUrls}; all are stopped with the component. Each dispatch goes to the least busy
+ * healthy server (at most {@code maxSessionsPerServer} at once per server); an attempt whose server
+ * dies fails at once as {@code provider_unavailable}, so a retry runs on another server. A single
+ * {@code serverUrl} is used directly, unsupervised. All endpoints that talk to the same server share
+ * one client, one event-stream connection and one dispatcher.
  */
 @org.apache.camel.spi.annotations.Component("opencode")
 public class OpenCodeComponent extends DefaultComponent {
@@ -49,13 +68,33 @@ public class OpenCodeComponent extends DefaultComponent {
     private String managedProjectDirectory;
     @Metadata(label = "managed", defaultValue = "PT60S", description = "How long the managed server may take to become healthy.")
     private String managedStartTimeout = "PT60S";
+    @Metadata(label = "managed", defaultValue = "1", description = "How many managed OpenCode servers to run when no serverUrl is set (0 = only the serverUrls).")
+    private int managedInstances = 1;
+    @Metadata(label = "managed", description = "External OpenCode servers to use besides the managed ones when no serverUrl is set: comma-separated base URLs"
+            + " sharing the username and password options; watched, never restarted.")
+    private String serverUrls;
+    @Metadata(label = "managed", defaultValue = "0", description = "Most dispatches at once per server of the fleet; when all are full a dispatch waits"
+            + " for a slot up to its timeout, then fails as provider_unavailable. 0 = no cap.")
+    private int maxSessionsPerServer;
+    @Metadata(label = "managed", defaultValue = "0", description = "Recycle (drain, then restart) a managed server after this many sessions; 0 = never.")
+    private long managedRecycleAfterSessions;
+    @Metadata(label = "managed", defaultValue = "0", description = "Recycle a managed server when its process tree's resident memory exceeds this"
+            + " size: bytes, or a number with k, m or g (binary units), e.g. 2g; 0 = never.")
+    private String managedRecycleAboveMemory = "0";
+    @Metadata(label = "managed", defaultValue = "PT5M", description = "How long a recycled server may finish its running sessions before it is stopped anyway.")
+    private String managedDrainTimeout = "PT5M";
+    @Metadata(label = "managed", defaultValue = "PT5S", description = "How often the supervisor checks each server (process, GET /global/health, event heartbeat).")
+    private String managedHealthInterval = "PT5S";
+    @Metadata(label = "managed", defaultValue = "10m", description = "Cap of each managed server's opencode-server.log (then renamed to .log.1):"
+            + " bytes or a number with k, m or g; 0 = no cap.")
+    private String managedLogSizeLimit = "10m";
     @Metadata(label = "advanced", description = "How often to log one progress line per dispatch in flight (state, elapsed time, tool calls,"
             + " tokens, cost, from the session's events): ISO-8601 duration or whole seconds; unset or 0 = never.")
     private String progressInterval;
 
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
-    private volatile ManagedOpenCodeServer managedServer;
+    private volatile ServerPool serverPool;
     private ScheduledExecutorService progressLogger;
 
     @Override
@@ -72,61 +111,164 @@ public class OpenCodeComponent extends DefaultComponent {
     }
 
     /**
-     * The shared connection for an endpoint's server, starting the managed server on first use
-     * when the configuration names no server.
+     * The shared connection for an endpoint's server. With a fleet (no {@code serverUrl}) it is the
+     * first running instance's, and the fleet starts on first use.
      *
      * @param endpointConfiguration the endpoint's options
      * @return the shared client and dispatcher
+     * @throws org.camelopencode.server.ManagedServerException when no managed server can start
      */
     ServerConnection connectionFor(OpenCodeConfiguration endpointConfiguration) {
-        ServerEndpoint server = serverEndpointFor(endpointConfiguration);
-        String key = server.baseUri() + "|" + server.username() + "|" + (server.hasPassword() ? server.password().hashCode() : 0);
-        return connections.computeIfAbsent(key, ignored -> {
-            ClientOptions clientOptions = new ClientOptions(Duration.ofSeconds(5),
-                    Durations.parsePositive(endpointConfiguration.getRequestTimeout(), "requestTimeout"));
-            OpenCodeClient client = new OpenCodeClient(server, clientOptions);
-            DispatchOptions dispatchOptions = DispatchOptions.defaults()
-                    .withPollInterval(Durations.parsePositive(endpointConfiguration.getPollInterval(), "pollInterval"))
-                    .withServerLostTimeout(Durations.parsePositive(endpointConfiguration.getServerLostTimeout(), "serverLostTimeout"));
-            return new ServerConnection(client, new Dispatcher(client, dispatchOptions));
-        });
-    }
-
-    private ServerEndpoint serverEndpointFor(OpenCodeConfiguration endpointConfiguration) {
-        String url = endpointConfiguration.getServerUrl();
-        if (url != null && !url.isBlank()) {
-            return ServerEndpoint.of(url, endpointConfiguration.getUsername(), endpointConfiguration.getPassword());
+        if (usesFleet(endpointConfiguration)) {
+            return serverPool(endpointConfiguration).primaryConnection();
         }
-        ManagedOpenCodeServer server = managedServer();
-        return ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password());
+        ServerEndpoint server = ServerEndpoint.of(endpointConfiguration.getServerUrl(), endpointConfiguration.getUsername(),
+                endpointConfiguration.getPassword());
+        String key = server.baseUri() + "|" + server.username() + "|" + (server.hasPassword() ? server.password().hashCode() : 0);
+        return connections.computeIfAbsent(key, ignored -> connect(server.baseUri().toString(), server, endpointConfiguration));
     }
 
     /**
-     * The managed server, started on first call.
+     * Starts one dispatch attempt: on the endpoint's {@code serverUrl}, or on the least busy healthy
+     * server of the fleet (waiting for a free slot up to the request's timeout).
      *
-     * @return the running managed server
-     * @throws org.camelopencode.server.ManagedServerException when it cannot start (the message
-     *     names the log file)
+     * @param endpointConfiguration the endpoint's options
+     * @param request the attempt
+     * @return its outcome, as {@link Dispatcher#dispatch(DispatchRequest)}; {@code provider_unavailable}
+     *     at once when its server is lost mid-attempt
      */
-    public synchronized ManagedOpenCodeServer managedServer() {
-        if (managedServer == null) {
-            ManagedServerOptions.Builder options = ManagedServerOptions.builder()
+    CompletableFuture<DispatchResult> dispatch(OpenCodeConfiguration endpointConfiguration, DispatchRequest request) {
+        return usesFleet(endpointConfiguration) ? serverPool(endpointConfiguration).dispatch(request)
+                : connectionFor(endpointConfiguration).dispatch(request);
+    }
+
+    /**
+     * @param endpointConfiguration the endpoint's options
+     * @param sessionId the session the operation addresses, or null
+     * @return the client of the server holding that session (fleet: remembered or found with
+     *     {@code GET /session/{id}}), else of the least busy healthy server
+     */
+    OpenCodeClient clientFor(OpenCodeConfiguration endpointConfiguration, String sessionId) {
+        if (!usesFleet(endpointConfiguration)) {
+            return connectionFor(endpointConfiguration).client();
+        }
+        ServerPool pool = serverPool(endpointConfiguration);
+        return sessionId == null || sessionId.isBlank() ? pool.anyConnection().client() : pool.clientForSession(sessionId);
+    }
+
+    /**
+     * Applies an approval on the server where its request is pending.
+     *
+     * @param endpointConfiguration the endpoint's options
+     * @param approval the approval
+     * @return the approved request's session
+     * @throws org.camelopencode.interaction.Approvals.ApprovalNotPendingException when no server lists it
+     */
+    String approve(OpenCodeConfiguration endpointConfiguration, Approval approval) {
+        return usesFleet(endpointConfiguration) ? serverPool(endpointConfiguration).approve(approval)
+                : Approvals.apply(connectionFor(endpointConfiguration).client(), approval);
+    }
+
+    /**
+     * The status of every server this component uses: the fleet's instances (managed and external),
+     * or one entry per directly configured {@code serverUrl} in use (its health read now with
+     * {@code GET /global/health}).
+     *
+     * @return one report per server; no passwords
+     */
+    public List<InstanceReport> fleetStatus() {
+        List<InstanceReport> reports = new ArrayList<>();
+        ServerPool pool = serverPool;
+        if (pool != null) {
+            reports.addAll(pool.reports());
+        }
+        for (ServerConnection connection : connections.values()) {
+            String version = "";
+            String problem = "";
+            boolean healthy;
+            try {
+                var health = connection.client().health();
+                healthy = health.healthy();
+                version = health.version() == null ? "" : health.version();
+            } catch (RuntimeException unreachable) {
+                healthy = false;
+                problem = unreachable.getMessage();
+            }
+            reports.add(new InstanceReport(connection.name(), connection.client().endpoint().baseUri().toString(), false, -1,
+                    version, healthy ? InstanceState.HEALTHY : InstanceState.UNHEALTHY, healthy, connection.inFlight(), -1,
+                    Duration.ZERO, 0, 0, 0, problem == null ? "" : problem));
+        }
+        return reports;
+    }
+
+    private static boolean usesFleet(OpenCodeConfiguration endpointConfiguration) {
+        String url = endpointConfiguration.getServerUrl();
+        return url == null || url.isBlank();
+    }
+
+    private ServerConnection connect(String name, ServerEndpoint server, OpenCodeConfiguration endpointConfiguration) {
+        ClientOptions clientOptions = new ClientOptions(Duration.ofSeconds(5),
+                Durations.parsePositive(endpointConfiguration.getRequestTimeout(), "requestTimeout"));
+        OpenCodeClient client = new OpenCodeClient(server, clientOptions);
+        DispatchOptions dispatchOptions = DispatchOptions.defaults()
+                .withPollInterval(Durations.parsePositive(endpointConfiguration.getPollInterval(), "pollInterval"))
+                .withServerLostTimeout(Durations.parsePositive(endpointConfiguration.getServerLostTimeout(), "serverLostTimeout"));
+        return new ServerConnection(name, client, new Dispatcher(client, dispatchOptions));
+    }
+
+    /**
+     * The fleet's pool, starting the fleet on first call (the managed servers in parallel).
+     *
+     * @throws org.camelopencode.server.ManagedServerException when managed servers were asked for and
+     *     none could start (the message names the log file)
+     */
+    private synchronized ServerPool serverPool(OpenCodeConfiguration endpointConfiguration) {
+        if (serverPool == null) {
+            FleetOptions.Builder options = FleetOptions.builder()
+                    .instances(managedInstances)
                     .binary(OpenCodeBinary.locate(binary))
-                    .startTimeout(Durations.parsePositive(managedStartTimeout, "managedStartTimeout"));
+                    .username(endpointConfiguration.getUsername() == null ? ServerEndpoint.DEFAULT_USERNAME : endpointConfiguration.getUsername())
+                    .startTimeout(Durations.parsePositive(managedStartTimeout, "managedStartTimeout"))
+                    .healthInterval(Durations.parsePositive(managedHealthInterval, "managedHealthInterval"))
+                    .drainTimeout(Durations.parsePositive(managedDrainTimeout, "managedDrainTimeout"))
+                    .logSizeLimit(ByteSizes.parse(managedLogSizeLimit, "managedLogSizeLimit"))
+                    .recyclePolicy(new RecyclePolicy(managedRecycleAfterSessions,
+                            ByteSizes.parse(managedRecycleAboveMemory, "managedRecycleAboveMemory")));
             if (managedConfig != null && !managedConfig.isBlank()) {
                 options.configJson(managedConfig);
             }
-            if (managedStateDirectory != null && !managedStateDirectory.isBlank()) {
-                options.stateDirectory(Path.of(managedStateDirectory).toAbsolutePath());
+            try {
+                options.stateDirectory(managedStateDirectory != null && !managedStateDirectory.isBlank()
+                        ? Path.of(managedStateDirectory).toAbsolutePath() : Files.createTempDirectory("opencode-fleet-"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the managed servers' state folder", e);
             }
             if (managedProjectDirectory != null && !managedProjectDirectory.isBlank()) {
                 options.projectDirectory(Path.of(managedProjectDirectory).toAbsolutePath());
             }
-            managedServer = ManagedOpenCodeServer.start(options.build());
-            LOG.info("Started managed OpenCode {} at {} (pid {}, log {})", managedServer.version(), managedServer.baseUri(),
-                    managedServer.pid(), managedServer.logFile());
+            List<ExternalServer> externals = externalServers(endpointConfiguration);
+            ServerPool pool = new ServerPool((instance, server) -> connect(instance.name(),
+                    ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password()), endpointConfiguration),
+                    maxSessionsPerServer);
+            FleetOptions fleetOptions = options.build();
+            OpenCodeFleet fleet = OpenCodeFleet.start(fleetOptions, externals, pool);
+            pool.attach(fleet);
+            serverPool = pool;
+            LOG.info("OpenCode fleet: {} managed servers (state in {}) and {} external servers; at most {} sessions per server",
+                    managedInstances, fleetOptions.stateDirectory(), externals.size(),
+                    maxSessionsPerServer > 0 ? Integer.toString(maxSessionsPerServer) : "unlimited");
         }
-        return managedServer;
+        return serverPool;
+    }
+
+    private List<ExternalServer> externalServers(OpenCodeConfiguration endpointConfiguration) {
+        if (serverUrls == null || serverUrls.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(serverUrls.split(",")).map(String::strip).filter(url -> !url.isEmpty())
+                .map(url -> ServerEndpoint.of(url, endpointConfiguration.getUsername(), endpointConfiguration.getPassword()))
+                .map(server -> new ExternalServer(server.baseUri(), server.username(), server.password(), ""))
+                .toList();
     }
 
     /**
@@ -150,7 +292,13 @@ public class OpenCodeComponent extends DefaultComponent {
     }
 
     private void logProgress() {
-        connections.values().forEach(connection -> connection.dispatcher().progress()
+        List<ServerConnection> all = new ArrayList<>(connections.values());
+        ServerPool pool = serverPool;
+        if (pool != null) {
+            all.addAll(pool.connections());
+            pool.reports().forEach(report -> LOG.info("Fleet: {}", report.describe()));
+        }
+        all.forEach(connection -> connection.dispatcher().progress()
                 .forEach(progress -> LOG.info("Progress: {}", progress.describe())));
     }
 
@@ -163,9 +311,9 @@ public class OpenCodeComponent extends DefaultComponent {
         connections.values().forEach(ServerConnection::close);
         connections.clear();
         synchronized (this) {
-            if (managedServer != null) {
-                managedServer.close();
-                managedServer = null;
+            if (serverPool != null) {
+                serverPool.close();
+                serverPool = null;
             }
             for (AutoCloseable resource : closeWithComponent) {
                 try {
@@ -237,6 +385,86 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param managedStartTimeout ISO-8601 duration or whole seconds */
     public void setManagedStartTimeout(String managedStartTimeout) {
         this.managedStartTimeout = managedStartTimeout;
+    }
+
+    /** @return how many managed servers run when no serverUrl is set */
+    public int getManagedInstances() {
+        return managedInstances;
+    }
+
+    /** @param managedInstances managed servers to run (0 = only the serverUrls) */
+    public void setManagedInstances(int managedInstances) {
+        this.managedInstances = managedInstances;
+    }
+
+    /** @return the external servers' URLs (comma-separated), or {@code null} */
+    public String getServerUrls() {
+        return serverUrls;
+    }
+
+    /** @param serverUrls comma-separated base URLs of external servers to use besides the managed ones */
+    public void setServerUrls(String serverUrls) {
+        this.serverUrls = serverUrls;
+    }
+
+    /** @return the cap of dispatches at once per server, 0 = none */
+    public int getMaxSessionsPerServer() {
+        return maxSessionsPerServer;
+    }
+
+    /** @param maxSessionsPerServer the cap of dispatches at once per server, 0 = none */
+    public void setMaxSessionsPerServer(int maxSessionsPerServer) {
+        this.maxSessionsPerServer = maxSessionsPerServer;
+    }
+
+    /** @return sessions after which a managed server is recycled, 0 = never */
+    public long getManagedRecycleAfterSessions() {
+        return managedRecycleAfterSessions;
+    }
+
+    /** @param managedRecycleAfterSessions sessions after which a managed server is recycled, 0 = never */
+    public void setManagedRecycleAfterSessions(long managedRecycleAfterSessions) {
+        this.managedRecycleAfterSessions = managedRecycleAfterSessions;
+    }
+
+    /** @return the memory size above which a managed server is recycled, e.g. {@code 2g}; 0 = never */
+    public String getManagedRecycleAboveMemory() {
+        return managedRecycleAboveMemory;
+    }
+
+    /** @param managedRecycleAboveMemory bytes or a number with k, m or g; 0 = never */
+    public void setManagedRecycleAboveMemory(String managedRecycleAboveMemory) {
+        this.managedRecycleAboveMemory = managedRecycleAboveMemory;
+    }
+
+    /** @return how long a recycled server may finish its sessions */
+    public String getManagedDrainTimeout() {
+        return managedDrainTimeout;
+    }
+
+    /** @param managedDrainTimeout ISO-8601 duration or whole seconds */
+    public void setManagedDrainTimeout(String managedDrainTimeout) {
+        this.managedDrainTimeout = managedDrainTimeout;
+    }
+
+    /** @return how often each server is checked */
+    public String getManagedHealthInterval() {
+        return managedHealthInterval;
+    }
+
+    /** @param managedHealthInterval ISO-8601 duration or whole seconds */
+    public void setManagedHealthInterval(String managedHealthInterval) {
+        this.managedHealthInterval = managedHealthInterval;
+    }
+
+    /** @return the cap of each managed server's log */
+    public String getManagedLogSizeLimit() {
+        return managedLogSizeLimit;
+    }
+
+    /** @param managedLogSizeLimit bytes or a number with k, m or g; 0 = no cap */
+    public void setManagedLogSizeLimit(String managedLogSizeLimit) {
+        this.managedLogSizeLimit = managedLogSizeLimit;
     }
 
     /** @return the progress log interval, or {@code null} when off */

@@ -19,7 +19,7 @@ import org.apache.camel.support.DefaultEndpoint;
         category = { Category.AI }, headersClass = OpenCodeConstants.class)
 public class OpenCodeEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status or health (producers),"
+    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status, health, approve, pending or fleet (producers),"
             + " or events (the consumer of the server's event stream).")
     @Metadata(required = true)
     private OpenCodeOperation operation;

@@ -31,6 +31,12 @@ public enum OpenCodeOperation {
     approve,
     /** {@code GET /permission} and {@code GET /question}; out: Map with lists {@code permissions} and {@code questions} (optionally one session's). */
     pending,
+    /**
+     * The status of every server the component uses (fleet instances, managed and external, or the
+     * configured serverUrl): out: List of {@link org.camelopencode.server.InstanceReport} (URL, PID,
+     * version, state, health, busy sessions, memory, uptime, restarts, recycles, sessions served); no passwords.
+     */
+    fleet,
     /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
     events
 }

@@ -20,7 +20,6 @@ import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.interaction.Approval;
-import org.camelopencode.interaction.Approvals;
 
 /**
  * Runs the endpoint's operation (or the one in {@code CamelOpenCodeOperation}). {@code dispatch}
@@ -104,7 +103,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
         }
         Instant startedAt = Instant.now();
-        endpoint.connection().dispatcher().dispatch(request).whenComplete((result, failure) -> {
+        endpoint.getComponent().dispatch(endpoint.getConfiguration(), request).whenComplete((result, failure) -> {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -148,8 +147,12 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     }
 
     private void runSynchronous(OpenCodeOperation operation, Exchange exchange) {
-        OpenCodeClient client = endpoint.connection().client();
         Message message = exchange.getMessage();
+        if (operation == OpenCodeOperation.fleet) {
+            message.setBody(endpoint.getComponent().fleetStatus());
+            return;
+        }
+        OpenCodeClient client = endpoint.getComponent().clientFor(endpoint.getConfiguration(), sessionOf(exchange));
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
         switch (operation) {
             case health -> message.setBody(client.health());
@@ -175,7 +178,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             case approve -> {
                 Approval approval = Approval.parse(approvalJson(exchange));
                 message.setHeader(OpenCodeConstants.REQUEST_ID, approval.requestId());
-                message.setHeader(OpenCodeConstants.SESSION_ID, Approvals.apply(client, approval));
+                message.setHeader(OpenCodeConstants.SESSION_ID, endpoint.getComponent().approve(configuration, approval));
                 message.setBody(Boolean.TRUE);
             }
             case pending -> {

@@ -1,20 +1,128 @@
 package org.camelopencode.component;
 
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.dispatch.Dispatcher;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The client and dispatcher the component shares between all endpoints that talk to one server:
- * one event-stream connection per server, not per endpoint or dispatch.
+ * The client and dispatcher the component shares between all endpoints that talk to one server (one server process:
+ * a fleet instance gets a new connection each time it is restarted): one event-stream connection per server, not per
+ * endpoint or dispatch.
  *
- * @param client the HTTP client (owns the event stream)
- * @param dispatcher the dispatcher on that client
+ * <p>It also tracks the attempts it runs, so that when its server is lost ({@link #lost(String)}) they fail at once as
+ * {@code provider_unavailable} instead of waiting for the server-lost timeout.
  */
-record ServerConnection(OpenCodeClient client, Dispatcher dispatcher) implements AutoCloseable {
+final class ServerConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+
+    private final String name;
+    private final OpenCodeClient client;
+    private final Dispatcher dispatcher;
+    private final Set<CompletableFuture<DispatchResult>> attempts = ConcurrentHashMap.newKeySet();
+    private volatile String lostReason;
+
+    /**
+     * @param name       the server's name in messages ({@code instance-2}, or its URL)
+     * @param client     the HTTP client (owns the event stream)
+     * @param dispatcher the dispatcher on that client
+     */
+    ServerConnection(String name, OpenCodeClient client, Dispatcher dispatcher) {
+        this.name = name;
+        this.client = client;
+        this.dispatcher = dispatcher;
+    }
+
+    /** @return the server's name in messages */
+    String name() {
+        return name;
+    }
+
+    /** @return the HTTP client */
+    OpenCodeClient client() {
+        return client;
+    }
+
+    /** @return the dispatcher */
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** @return attempts started here and not decided yet */
+    int inFlight() {
+        return attempts.size();
+    }
+
+    /**
+     * Starts one attempt on this server.
+     *
+     * @param request the attempt
+     * @return completes like {@link Dispatcher#dispatch(DispatchRequest)}, or exceptionally with a
+     *     {@code provider_unavailable} {@link OpenCodeFailureException} as soon as the server is lost
+     */
+    CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
+        CompletableFuture<DispatchResult> outcome = new CompletableFuture<>();
+        String lost = lostReason;
+        if (lost != null) {
+            outcome.completeExceptionally(serverLost(lost));
+            return outcome;
+        }
+        attempts.add(outcome);
+        outcome.whenComplete((result, failure) -> attempts.remove(outcome));
+        dispatcher.dispatch(request).whenComplete((result, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                outcome.complete(result);
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * The server is gone (its process died, or it is being replaced): fails every attempt still running here as
+     * {@code provider_unavailable} with a message saying so, then closes the dispatcher and client on another thread
+     * (closing aborts their sessions, which a dead server refuses at once).
+     *
+     * @param reason why, without secrets
+     */
+    void lost(String reason) {
+        lostReason = reason;
+        for (CompletableFuture<DispatchResult> attempt : attempts) {
+            attempt.completeExceptionally(serverLost(reason));
+        }
+        Thread closer = new Thread(this::close, "opencode-close-" + name);
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private OpenCodeFailureException serverLost(String reason) {
+        return new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE, "the OpenCode server " + name
+                + " was lost while the attempt ran (" + reason + "); a retry runs on another server", null, null, null);
+    }
 
     @Override
     public void close() {
-        dispatcher.close();
+        try {
+            dispatcher.close();
+        } catch (RuntimeException failure) {
+            LOG.debug("Closing the dispatcher of {} failed: {}", name, failure.toString());
+        }
         client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConnection[" + name + ", " + client.endpoint().baseUri() + ", inFlight=" + attempts.size() + "]";
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * the beans the YAML routes use ({@code fileDropSteps}, {@code messageTaskSteps}, and the playbook's {@code opencodePlaybook} and
  * {@code opencodeSpendCap}: see {@link PlaybookSettings}).
  *
- * <p>With no {@code opencode.server.url} it configures the managed server; with no model and no
+ * <p>With no {@code opencode.server.url} it configures the fleet of managed servers
+ * ({@code opencode.managed.*}) and the external {@code opencode.server.urls}; with no model and no
  * provider key in the environment either, it starts the scripted model server and runs OFFLINE
  * (it says so in the log).
  */
@@ -62,6 +63,7 @@ public class RunnerConfiguration implements CamelConfiguration {
             component.setBinary(property(properties, "opencode.binary"));
             component.setManagedStateDirectory(property(properties, "opencode.state-dir"));
             component.setManagedProjectDirectory(property(properties, "opencode.project-dir"));
+            configureFleet(component, settings);
             OpenCodeConfig serverConfig = new OpenCodeConfig();
             if (model == null && configuredProviderKey() == null) {
                 ScriptedModelServer scriptedModel = ScriptedModelServer.start();
@@ -78,7 +80,8 @@ public class RunnerConfiguration implements CamelConfiguration {
                 serverConfig.model(model);
             }
             component.setManagedConfig(serverConfig.toJson());
-            LOG.info("No opencode.server.url: starting a managed OpenCode server");
+            LOG.info("No opencode.server.url: starting {} managed OpenCode servers{}", component.getManagedInstances(),
+                    component.getServerUrls() == null ? "" : " and using the servers " + component.getServerUrls());
         } else {
             LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
         }
@@ -98,6 +101,20 @@ public class RunnerConfiguration implements CamelConfiguration {
         PlaybookSettings.bind(context, settings);
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
+    }
+
+    /** The {@code opencode.managed.*} and {@code opencode.server.urls} keys (README "Fleet"). */
+    private static void configureFleet(OpenCodeComponent component, RunnerProperties settings) {
+        String externalUrls = settings.get("opencode.server.urls");
+        component.setServerUrls(externalUrls);
+        // With external servers listed and no instance count, only they are used.
+        component.setManagedInstances(Integer.parseInt(settings.getOrDefault("opencode.managed.instances", externalUrls == null ? "1" : "0")));
+        component.setMaxSessionsPerServer(Integer.parseInt(settings.getOrDefault("opencode.managed.max-sessions-per-server", "0")));
+        component.setManagedRecycleAfterSessions(Long.parseLong(settings.getOrDefault("opencode.managed.recycle-after-sessions", "0")));
+        component.setManagedRecycleAboveMemory(settings.getOrDefault("opencode.managed.recycle-above-memory", "0"));
+        component.setManagedDrainTimeout(settings.getOrDefault("opencode.managed.drain-timeout", "PT5M"));
+        component.setManagedHealthInterval(settings.getOrDefault("opencode.managed.health-interval", "PT5S"));
+        component.setManagedLogSizeLimit(settings.getOrDefault("opencode.managed.log-size-limit", "10m"));
     }
 
     private static String configuredProviderKey() {

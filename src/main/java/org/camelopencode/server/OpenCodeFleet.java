@@ -123,6 +123,7 @@ public final class OpenCodeFleet implements AutoCloseable {
             close();
             throw new ManagedServerException("no managed OpenCode server of the fleet could start; first failure: " + failures.get(0));
         }
+        awaitAnnouncements();
         for (FleetInstance instance : instances) {
             if (instance.isManaged() && instance.state() == InstanceState.BACKING_OFF) {
                 schedule(() -> restart(instance), instance.nextRestartDelay());
@@ -130,6 +131,17 @@ public final class OpenCodeFleet implements AutoCloseable {
         }
         long interval = options.healthInterval().toMillis();
         supervisor.scheduleWithFixedDelay(this::superviseAll, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** The supervisor runs one task at a time: once this no-op ran, the {@code started} announcements queued before it did too. */
+    private void awaitAnnouncements() {
+        try {
+            supervisor.submit(() -> { }).get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RejectedExecutionException late) {
+            LOG.warn("The fleet's start announcements did not finish: {}", late.toString());
+        }
     }
 
     /** @return the instances: managed ones first ({@code instance-1..N}), then external ones */
