@@ -322,7 +322,9 @@ public final class OpenCodeFleet implements AutoCloseable {
             }
             instance.serving(server, clock.instant());
         }
-        LOG.info("Started OpenCode {} {} at {} (pid {})", instance.name(), server.version(), server.baseUri(), server.pid());
+        // Same shape as the single managed server's line before the fleet (RunnerJarIT reads the PID from it).
+        LOG.info("Started managed OpenCode {} at {} (pid {}, {}, state in {})", server.version(), server.baseUri(), server.pid(),
+                instance.name(), options.instanceDirectory(instance.index()));
         post(() -> listener.started(instance, server));
         server.onExit().thenAccept(exitCode -> post(() -> lose(instance, server, "the process (pid " + server.pid()
                 + ") exited with code " + exitCode + (exitCode == 137 || exitCode == 9 ? " (killed)" : ""))));
