@@ -20,6 +20,9 @@ import org.camelopencode.server.OpenCodeBinary;
  * The producer's side of the {@code transport=cli} dispatch and of {@code skills}: which transport a message takes,
  * the endpoint's {@link CliDispatcher} (made on first use, closed with the producer), the per-message CLI settings
  * (files, session) and the skill links. Thread-safe.
+ *
+ * <p>Skills and the server transport: OpenCode 1.18.33's server reads a project's skills once, at its first prompt, so
+ * skills linked for a later dispatch are not seen by a running server (they are linked anyway, and a WARN says so).
  */
 final class CliTransport implements AutoCloseable {
 
@@ -27,6 +30,8 @@ final class CliTransport implements AutoCloseable {
     static final String CLI = "cli";
     /** Transport option value of the server transport (the default). */
     static final String SERVER = "server";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CliTransport.class);
 
     private final OpenCodeEndpoint endpoint;
     private CliDispatcher dispatcher;
@@ -89,6 +94,11 @@ final class CliTransport implements AutoCloseable {
             return SkillFolders.link(Path.of("."), List.of());
         }
         Path directory = cli ? cliDirectory() : serverDirectory();
+        if (!cli) {
+            // verified on 1.18.33: a running server reads its project's skills once, at its first prompt
+            LOG.warn("skills for a server-transport dispatch are linked into {}, but a running OpenCode server only sees skills"
+                    + " that were there at its first prompt; use transport=cli for per-dispatch skills", directory);
+        }
         try {
             return SkillFolders.link(directory, skills);
         } catch (IllegalArgumentException | java.io.UncheckedIOException invalid) {

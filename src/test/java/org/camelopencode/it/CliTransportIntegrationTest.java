@@ -197,6 +197,30 @@ class CliTransportIntegrationTest {
         assertThat(openCode.server().projectDirectory().resolve(SkillFolders.SKILLS).resolve("it-skill")).doesNotExist();
     }
 
+    @Test
+    /**
+     * Verified on 1.18.33: a running server reads its project's skills once (on its first prompt) and keeps them, so a
+     * skill linked for a later server-transport dispatch is not listed. This test pins that behaviour: when it fails,
+     * OpenCode re-reads skills and the README's limitation can go.
+     */
+    void aRunningServerDoesNotSeeASkillLinkedAfterItsFirstPrompt() {
+        model.when(RequestMatcher.promptContains("X-SRV-SKILL")).reply(Reply.text("server saw skills"));
+        // a prompt before the link: the running server has read its skills once already
+        Exchange before = template.send("opencode:dispatch", ex -> prepare(ex, "X-SRV-SKILL-BEFORE no skills yet", "text", null, "server"));
+        assertThat(before.getException()).isNull();
+        assertThat(model.scriptedRequests().stream().filter(candidate -> candidate.latestUserText().contains("X-SRV-SKILL-BEFORE"))
+                .findFirst().orElseThrow().systemPrompt()).doesNotContain("<name>it-skill</name>");
+        Exchange exchange = template.send("opencode:dispatch", ex -> {
+            prepare(ex, "X-SRV-SKILL list skills", "text", null, "server");
+            ex.getMessage().setHeader(OpenCodeConstants.SKILLS, skill.toString());
+        });
+        assertThat(exchange.getException()).isNull();
+        RecordedRequest request = model.scriptedRequests().stream()
+                .filter(candidate -> candidate.latestUserText().contains("X-SRV-SKILL list")).findFirst().orElseThrow();
+        assertThat(request.systemPrompt()).doesNotContain("<name>it-skill</name>");
+        assertThat(openCode.server().projectDirectory().resolve(SkillFolders.SKILLS).resolve("it-skill")).doesNotExist();
+    }
+
     /** Builds tool arguments. */
     private static final class OpenCodeConfigJson {
         static String readArguments(Path file) {
