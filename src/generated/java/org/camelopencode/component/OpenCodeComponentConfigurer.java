@@ -44,10 +44,25 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "bufferFullPolicy": getOrCreateConfiguration(target).setBufferFullPolicy(property(camelContext, org.camelopencode.component.BufferFullPolicy.class, value)); return true;
         case "buffersize":
         case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
+        case "cliattach":
+        case "cliAttach": getOrCreateConfiguration(target).setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliconcurrency":
+        case "cliConcurrency": getOrCreateConfiguration(target).setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliconfig":
+        case "cliConfig": getOrCreateConfiguration(target).setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "clicontinue":
+        case "cliContinue": getOrCreateConfiguration(target).setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "clidirectory":
+        case "cliDirectory": getOrCreateConfiguration(target).setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "clisession":
+        case "cliSession": getOrCreateConfiguration(target).setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "clistatedirectory":
+        case "cliStateDirectory": getOrCreateConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": getOrCreateConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": getOrCreateConfiguration(target).setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -102,9 +117,11 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": target.setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
+        case "skills": getOrCreateConfiguration(target).setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": getOrCreateConfiguration(target).setSystem(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "title": getOrCreateConfiguration(target).setTitle(property(camelContext, java.lang.String.class, value)); return true;
+        case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -127,10 +144,25 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "bufferFullPolicy": return org.camelopencode.component.BufferFullPolicy.class;
         case "buffersize":
         case "bufferSize": return int.class;
+        case "cliattach":
+        case "cliAttach": return boolean.class;
+        case "cliconcurrency":
+        case "cliConcurrency": return int.class;
+        case "cliconfig":
+        case "cliConfig": return java.lang.String.class;
+        case "clicontinue":
+        case "cliContinue": return boolean.class;
+        case "clidirectory":
+        case "cliDirectory": return java.lang.String.class;
+        case "clisession":
+        case "cliSession": return java.lang.String.class;
+        case "clistatedirectory":
+        case "cliStateDirectory": return java.lang.String.class;
         case "configuration": return org.camelopencode.component.OpenCodeConfiguration.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
+        case "files": return java.lang.String.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -185,9 +217,11 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
+        case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
         case "timeout": return java.lang.String.class;
         case "title": return java.lang.String.class;
+        case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -211,10 +245,25 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "bufferFullPolicy": return getOrCreateConfiguration(target).getBufferFullPolicy();
         case "buffersize":
         case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
+        case "cliattach":
+        case "cliAttach": return getOrCreateConfiguration(target).isCliAttach();
+        case "cliconcurrency":
+        case "cliConcurrency": return getOrCreateConfiguration(target).getCliConcurrency();
+        case "cliconfig":
+        case "cliConfig": return getOrCreateConfiguration(target).getCliConfig();
+        case "clicontinue":
+        case "cliContinue": return getOrCreateConfiguration(target).isCliContinue();
+        case "clidirectory":
+        case "cliDirectory": return getOrCreateConfiguration(target).getCliDirectory();
+        case "clisession":
+        case "cliSession": return getOrCreateConfiguration(target).getCliSession();
+        case "clistatedirectory":
+        case "cliStateDirectory": return getOrCreateConfiguration(target).getCliStateDirectory();
         case "configuration": return target.getConfiguration();
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
+        case "files": return getOrCreateConfiguration(target).getFiles();
         case "jsonretries":
         case "jsonRetries": return getOrCreateConfiguration(target).getJsonRetries();
         case "lazystartproducer":
@@ -269,9 +318,11 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": return target.getServerUrls();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
+        case "skills": return getOrCreateConfiguration(target).getSkills();
         case "system": return getOrCreateConfiguration(target).getSystem();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();
         case "title": return getOrCreateConfiguration(target).getTitle();
+        case "transport": return getOrCreateConfiguration(target).getTransport();
         case "username": return getOrCreateConfiguration(target).getUsername();
         default: return null;
         }

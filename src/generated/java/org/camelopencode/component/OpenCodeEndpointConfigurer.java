@@ -34,6 +34,20 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "bufferFullPolicy": target.getConfiguration().setBufferFullPolicy(property(camelContext, org.camelopencode.component.BufferFullPolicy.class, value)); return true;
         case "buffersize":
         case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
+        case "cliattach":
+        case "cliAttach": target.getConfiguration().setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliconcurrency":
+        case "cliConcurrency": target.getConfiguration().setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliconfig":
+        case "cliConfig": target.getConfiguration().setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "clicontinue":
+        case "cliContinue": target.getConfiguration().setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "clidirectory":
+        case "cliDirectory": target.getConfiguration().setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "clisession":
+        case "cliSession": target.getConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "clistatedirectory":
+        case "cliStateDirectory": target.getConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -41,6 +55,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": target.getConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": target.getConfiguration().setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -69,9 +84,11 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "serverUrl": target.getConfiguration().setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": target.getConfiguration().setSessionId(property(camelContext, java.lang.String.class, value)); return true;
+        case "skills": target.getConfiguration().setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": target.getConfiguration().setSystem(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.lang.String.class, value)); return true;
         case "title": target.getConfiguration().setTitle(property(camelContext, java.lang.String.class, value)); return true;
+        case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -91,6 +108,20 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "bufferFullPolicy": return org.camelopencode.component.BufferFullPolicy.class;
         case "buffersize":
         case "bufferSize": return int.class;
+        case "cliattach":
+        case "cliAttach": return boolean.class;
+        case "cliconcurrency":
+        case "cliConcurrency": return int.class;
+        case "cliconfig":
+        case "cliConfig": return java.lang.String.class;
+        case "clicontinue":
+        case "cliContinue": return boolean.class;
+        case "clidirectory":
+        case "cliDirectory": return java.lang.String.class;
+        case "clisession":
+        case "cliSession": return java.lang.String.class;
+        case "clistatedirectory":
+        case "cliStateDirectory": return java.lang.String.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "exceptionhandler":
@@ -98,6 +129,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "expect": return java.lang.String.class;
+        case "files": return java.lang.String.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -126,9 +158,11 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "serverUrl": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
+        case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
         case "timeout": return java.lang.String.class;
         case "title": return java.lang.String.class;
+        case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -149,6 +183,20 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "bufferFullPolicy": return target.getConfiguration().getBufferFullPolicy();
         case "buffersize":
         case "bufferSize": return target.getConfiguration().getBufferSize();
+        case "cliattach":
+        case "cliAttach": return target.getConfiguration().isCliAttach();
+        case "cliconcurrency":
+        case "cliConcurrency": return target.getConfiguration().getCliConcurrency();
+        case "cliconfig":
+        case "cliConfig": return target.getConfiguration().getCliConfig();
+        case "clicontinue":
+        case "cliContinue": return target.getConfiguration().isCliContinue();
+        case "clidirectory":
+        case "cliDirectory": return target.getConfiguration().getCliDirectory();
+        case "clisession":
+        case "cliSession": return target.getConfiguration().getCliSession();
+        case "clistatedirectory":
+        case "cliStateDirectory": return target.getConfiguration().getCliStateDirectory();
         case "eventtypes":
         case "eventTypes": return target.getConfiguration().getEventTypes();
         case "exceptionhandler":
@@ -156,6 +204,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
+        case "files": return target.getConfiguration().getFiles();
         case "jsonretries":
         case "jsonRetries": return target.getConfiguration().getJsonRetries();
         case "lazystartproducer":
@@ -184,9 +233,11 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "serverUrl": return target.getConfiguration().getServerUrl();
         case "sessionid":
         case "sessionId": return target.getConfiguration().getSessionId();
+        case "skills": return target.getConfiguration().getSkills();
         case "system": return target.getConfiguration().getSystem();
         case "timeout": return target.getConfiguration().getTimeout();
         case "title": return target.getConfiguration().getTitle();
+        case "transport": return target.getConfiguration().getTransport();
         case "username": return target.getConfiguration().getUsername();
         default: return null;
         }

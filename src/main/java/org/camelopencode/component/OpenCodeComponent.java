@@ -27,7 +27,9 @@ import org.camelopencode.dispatch.Durations;
 import org.camelopencode.interaction.Approval;
 import org.camelopencode.interaction.Approvals;
 import org.camelopencode.server.ExternalServer;
+import org.camelopencode.server.FleetInstance;
 import org.camelopencode.server.FleetOptions;
+import org.camelopencode.server.ManagedOpenCodeServer;
 import org.camelopencode.server.InstanceReport;
 import org.camelopencode.server.InstanceState;
 import org.camelopencode.server.OpenCodeBinary;
@@ -199,6 +201,23 @@ public class OpenCodeComponent extends DefaultComponent {
                     Duration.ZERO, 0, 0, 0, problem == null ? "" : problem));
         }
         return reports;
+    }
+
+    /**
+     * The folder the managed servers' agents work in: the {@code managedProjectDirectory} option, else the first
+     * managed instance's own project folder (starting the fleet when it is not running yet).
+     *
+     * @return the absolute project folder
+     * @throws IllegalStateException when no managed server runs
+     */
+    public Path managedProjectDirectory() {
+        if (managedProjectDirectory != null && !managedProjectDirectory.isBlank()) {
+            return Path.of(managedProjectDirectory).toAbsolutePath();
+        }
+        return serverPool(configuration).fleet().instances().stream().filter(FleetInstance::isManaged)
+                .map(FleetInstance::server).flatMap(java.util.Optional::stream)
+                .filter(ManagedOpenCodeServer.class::isInstance).map(server -> ((ManagedOpenCodeServer) server).projectDirectory())
+                .findFirst().orElseThrow(() -> new IllegalStateException("no managed OpenCode server is running"));
     }
 
     private static boolean usesFleet(OpenCodeConfiguration endpointConfiguration) {

@@ -63,6 +63,16 @@ public final class OpenCodeConstants {
     public static final String DURATION_MILLIS = "CamelOpenCodeDurationMillis";
     @Metadata(label = "producer", description = "dispatch: the final message's finish reason (stop, tool-calls, length, ...).", javaType = "String")
     public static final String FINISH = "CamelOpenCodeFinish";
+    @Metadata(label = "producer", description = "dispatch: server or cli, overriding the transport option.", javaType = "String")
+    public static final String TRANSPORT = "CamelOpenCodeTransport";
+    @Metadata(label = "producer", description = "dispatch with transport=cli: comma-separated files attached to the prompt, overriding the files option.", javaType = "String")
+    public static final String FILES = "CamelOpenCodeFiles";
+    @Metadata(label = "producer", description = "dispatch: comma-separated skill folders made visible to the agent, overriding the skills option.", javaType = "String")
+    public static final String SKILLS = "CamelOpenCodeSkills";
+    @Metadata(label = "producer", description = "dispatch with transport=cli: the session to go on in (--session), overriding the cliSession option.", javaType = "String")
+    public static final String CLI_SESSION = "CamelOpenCodeCliSession";
+    @Metadata(label = "producer", description = "dispatch with transport=cli: true goes on in the last session (--continue), overriding the cliContinue option.", javaType = "Boolean")
+    public static final String CLI_CONTINUE = "CamelOpenCodeCliContinue";
     @Metadata(label = "producer", description = "messages: how many of the newest messages to read.", javaType = "Integer")
     public static final String LIMIT = "CamelOpenCodeLimit";
 

@@ -35,6 +35,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
 
     private final OpenCodeEndpoint endpoint;
     private EndpointEscalation escalation;
+    private CliTransport cli;
 
     /** @param endpoint the endpoint this producer serves */
     public OpenCodeProducer(OpenCodeEndpoint endpoint) {
@@ -46,7 +47,10 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        endpoint.connection();
+        cli = new CliTransport(endpoint);
+        if (CliTransport.needsServer(endpoint.getConfiguration())) {
+            endpoint.connection();
+        }
         String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
             escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip());
@@ -55,6 +59,9 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
 
     @Override
     protected void doStop() throws Exception {
+        if (cli != null) {
+            cli.close();
+        }
         if (escalation != null) {
             escalation.close();
             escalation = null;
@@ -103,7 +110,18 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
         }
         Instant startedAt = Instant.now();
-        endpoint.getComponent().dispatch(endpoint.getConfiguration(), request).whenComplete((result, failure) -> {
+        boolean throughCli = CliTransport.selected(exchange, endpoint.getConfiguration());
+        org.camelopencode.cli.SkillFolders skills = cli.linkSkills(exchange, throughCli);
+        java.util.concurrent.CompletableFuture<DispatchResult> attempt;
+        try {
+            attempt = throughCli ? cli.dispatch(exchange, request)
+                    : endpoint.getComponent().dispatch(endpoint.getConfiguration(), request);
+        } catch (RuntimeException notStarted) {
+            skills.close();
+            throw notStarted;
+        }
+        attempt.whenComplete((result, failure) -> {
+            skills.close();
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null

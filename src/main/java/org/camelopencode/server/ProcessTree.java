@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Stops a process and all its descendants: TERM to all, a grace period, then KILL to whatever is left. */
-final class ProcessTree {
+/**
+ * Stops a process and all its descendants: TERM to all, a grace period, then KILL to whatever is left.
+ * Used for managed servers and for {@code opencode run} processes of the CLI transport.
+ */
+public final class ProcessTree {
 
     private ProcessTree() {
     }
@@ -20,7 +23,7 @@ final class ProcessTree {
      * @param gracePeriod milliseconds to wait after TERM before KILL
      * @return every process handle that was part of the tree (for callers that want to check them)
      */
-    static List<ProcessHandle> stop(ProcessHandle root, long gracePeriod) {
+    public static List<ProcessHandle> stop(ProcessHandle root, long gracePeriod) {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
         root.descendants().forEach(tree::add); // collected before TERM: orphans re-parent and vanish from the tree
         tree.add(root);
