@@ -28,7 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.Main;
 import org.camelopencode.client.OpenCodeClient;
-import org.camelopencode.runner.OpenCodeRunner;
 import org.camelopencode.testkit.RecordedRequest;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
@@ -83,18 +82,10 @@ class ApprovalsRunnerIntegrationTest {
         deadLetter = work.resolve("dead-letter");
         int brokerPort = freePort();
 
-        runner = OpenCodeRunner.newMain();
-        runner.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
-        runner.addOverrideProperty("opencode.server.username", openCode.server().username());
-        runner.addOverrideProperty("opencode.server.password", openCode.server().password());
-        runner.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
-        runner.addOverrideProperty("opencode.inbox", inbox.toString());
-        runner.addOverrideProperty("opencode.outbox", outbox.toString());
-        runner.addOverrideProperty("opencode.dead-letter", deadLetter.toString());
+        runner = openCode.newRunner(work);
         runner.addOverrideProperty("opencode.timeout", "PT60S");
         runner.addOverrideProperty("opencode.concurrency", "8");
         runner.addOverrideProperty("opencode.jms.port", Integer.toString(brokerPort));
-        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         runner.addOverrideProperty("opencode.approvals.enabled", "true");
         runner.addOverrideProperty("opencode.approvals.time-to-live", TIME_TO_LIVE.toString());
         runner.addOverrideProperty("opencode.permission-policy", "bash:echo allowed=allow; bash:echo rejected=reject;"

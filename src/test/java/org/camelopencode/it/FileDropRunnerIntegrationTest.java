@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.main.Main;
 import org.camelopencode.client.OpenCodeClient;
-import org.camelopencode.runner.OpenCodeRunner;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
 import org.camelopencode.testkit.ScriptedModelServer;
@@ -107,17 +106,8 @@ class FileDropRunnerIntegrationTest {
         logs.start();
         root.addAppender(logs);
 
-        runner = OpenCodeRunner.newMain();
-        runner.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
-        runner.addOverrideProperty("opencode.server.username", openCode.server().username());
-        runner.addOverrideProperty("opencode.server.password", openCode.server().password());
-        runner.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
-        runner.addOverrideProperty("opencode.inbox", inbox.toString());
-        runner.addOverrideProperty("opencode.outbox", outbox.toString());
-        runner.addOverrideProperty("opencode.dead-letter", deadLetter.toString());
+        runner = openCode.newRunner(work);
         runner.addOverrideProperty("opencode.timeout", "PT90S");
-        runner.addOverrideProperty("opencode.jms.port", "-1");
-        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         runner.addOverrideProperty("opencode.retry.delay", "50");
         runner.addOverrideProperty("opencode.retry.backoff.delay", "50");
         runner.start();

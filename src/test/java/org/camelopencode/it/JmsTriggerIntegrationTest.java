@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.Main;
-import org.camelopencode.runner.OpenCodeRunner;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
 import org.junit.jupiter.api.AfterEach;
@@ -50,18 +49,10 @@ class JmsTriggerIntegrationTest {
 
     private Main startRunner(Path work, int port) {
         SharedOpenCode openCode = sharedOpenCode();
-        Main main = OpenCodeRunner.newMain();
-        main.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
-        main.addOverrideProperty("opencode.server.username", openCode.server().username());
-        main.addOverrideProperty("opencode.server.password", openCode.server().password());
-        main.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
-        main.addOverrideProperty("opencode.inbox", work.resolve("inbox").toString());
-        main.addOverrideProperty("opencode.outbox", work.resolve("outbox").toString());
-        main.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
+        Main main = openCode.newRunner(work);
         main.addOverrideProperty("opencode.timeout", "PT60S");
         main.addOverrideProperty("opencode.jms.enabled", "true");
         main.addOverrideProperty("opencode.jms.port", Integer.toString(port));
-        main.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         main.addOverrideProperty("opencode.retry.delay", "50");
         main.addOverrideProperty("camel.main.shutdownTimeout", "2");
         main.start();

@@ -21,7 +21,6 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
 import org.camelopencode.client.OpenCodeClient;
-import org.camelopencode.runner.OpenCodeRunner;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
 import org.camelopencode.testkit.ScriptedModelServer;
@@ -78,17 +77,8 @@ class PlaybookRunnerIntegrationTest {
         write("auth.txt", "P-AUTH Anything.\n");
         write("redrive.md", "---\ntitle: redrive\n---\nP-REDRIVE Anything.\n");
 
-        runner = OpenCodeRunner.newMain();
-        runner.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
-        runner.addOverrideProperty("opencode.server.username", openCode.server().username());
-        runner.addOverrideProperty("opencode.server.password", openCode.server().password());
-        runner.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
-        runner.addOverrideProperty("opencode.inbox", inbox.toString());
-        runner.addOverrideProperty("opencode.outbox", outbox.toString());
-        runner.addOverrideProperty("opencode.dead-letter", deadLetter.toString());
+        runner = openCode.newRunner(work);
         runner.addOverrideProperty("opencode.timeout", "PT60S");
-        runner.addOverrideProperty("opencode.jms.port", "-1");
-        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         runner.addOverrideProperty("opencode.fallback-models", FALLBACK);
         runner.addOverrideProperty("opencode.retry.delay", "50");
         runner.addOverrideProperty("opencode.retry.backoff.delay", "50");

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.main.Main;
-import org.camelopencode.runner.OpenCodeRunner;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
 import org.junit.jupiter.api.AfterEach;
@@ -40,16 +39,7 @@ class ScheduledTriggerIntegrationTest {
 
     private static Main start(Path work, Path cluster) throws Exception {
         SharedOpenCode openCode = SharedOpenCode.get();
-        Main runner = OpenCodeRunner.newMain();
-        runner.addOverrideProperty("opencode.server.url", openCode.server().baseUri().toString());
-        runner.addOverrideProperty("opencode.server.username", openCode.server().username());
-        runner.addOverrideProperty("opencode.server.password", openCode.server().password());
-        runner.addOverrideProperty("opencode.model", SharedOpenCode.MODEL);
-        runner.addOverrideProperty("opencode.inbox", work.resolve("inbox").toString());
-        runner.addOverrideProperty("opencode.outbox", work.resolve("outbox").toString());
-        runner.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
-        runner.addOverrideProperty("opencode.jms.port", "-1");
-        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        Main runner = openCode.newRunner(work);
         runner.addOverrideProperty("opencode.schedule.enabled", "true");
         runner.addOverrideProperty("opencode.schedule.cron", "0/2 * * * * ?");
         runner.addOverrideProperty("opencode.schedule.name", "nightly");

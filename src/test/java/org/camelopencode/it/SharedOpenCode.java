@@ -2,6 +2,8 @@ package org.camelopencode.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.camel.main.Main;
+import org.camelopencode.runner.OpenCodeRunner;
 import java.time.Duration;
 import org.camelopencode.client.ClientOptions;
 import org.camelopencode.client.OpenCodeClient;
@@ -69,6 +71,29 @@ public final class SharedOpenCode {
     /** @return the managed server */
     public ManagedOpenCodeServer server() {
         return server;
+    }
+
+    /**
+     * The shipped runner (camel-main, packaged routes) pointed at this server and model, with its
+     * folders under {@code work}: {@code inbox}, {@code outbox}, {@code dead-letter} and the embedded
+     * broker's journal in {@code broker} (in-VM only, no TCP port). Not started: tests add their own
+     * properties first; a later {@code addOverrideProperty} of the same key wins.
+     *
+     * @param work the test's work folder
+     * @return the runner
+     */
+    public Main newRunner(Path work) {
+        Main runner = OpenCodeRunner.newMain();
+        runner.addOverrideProperty("opencode.server.url", server.baseUri().toString());
+        runner.addOverrideProperty("opencode.server.username", server.username());
+        runner.addOverrideProperty("opencode.server.password", server.password());
+        runner.addOverrideProperty("opencode.model", MODEL);
+        runner.addOverrideProperty("opencode.inbox", work.resolve("inbox").toString());
+        runner.addOverrideProperty("opencode.outbox", work.resolve("outbox").toString());
+        runner.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
+        runner.addOverrideProperty("opencode.jms.port", "-1");
+        runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        return runner;
     }
 
     /** @return a new client of the server with its credentials */
