@@ -142,7 +142,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                             ? failure.getCause() : failure;
                     if (cause instanceof OpenCodeFailureException classified) {
                         if (recorded != null) {
-                            recorded.failed(classified.getKind(), classified.getMessage(), classified.getTokens(), classified.getCost());
+                            recorded.failed(classified.getKind(), classified.getReason(), classified.getTokens(), classified.getCost());
                         }
                         AttemptHistory.failed(exchange, classified, request.model(), startedAt);
                         setFailure(exchange, classified);

@@ -16,10 +16,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.Main;
+import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.dispatch.DispatchOptions;
+import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.Dispatcher;
+import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.DispatchStatus;
 import org.camelopencode.ledger.LedgerEntry;
@@ -62,6 +69,8 @@ class LedgerIntegrationTest {
         main.addOverrideProperty("opencode.jms.enabled", Boolean.toString(port > 0));
         main.addOverrideProperty("opencode.jms.port", Integer.toString(port));
         main.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        main.addOverrideProperty("opencode.retry.delay", "50");
+        main.addOverrideProperty("opencode.retry.backoff.delay", "50");
         main.addOverrideProperty("camel.main.shutdownTimeout", "2");
         main.start();
         return main;
@@ -157,5 +166,75 @@ class LedgerIntegrationTest {
         assertThat(modelRequestsMentioning(openCode, "L-TWICE")).isEqualTo(requestsAfterFirst);
         assertThat(ledger().recent(10)).filteredOn(entry -> "twice".equals(entry.taskName())).singleElement()
                 .satisfies(entry -> assertThat(entry.taskKey()).startsWith("file:twice.md#sha256:"));
+    }
+
+    /**
+     * A dead runner's attempt, as the ledger holds it: a session started (and still running) by another dispatcher,
+     * recorded as running under the task's key. The runner then gets the task again and must re-attach, not start anew.
+     */
+    @Test
+    void aTaskRecordedAsRunningIsReAttachedToItsSessionInsteadOfStartingAnother() throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        openCode.model().when(RequestMatcher.promptContains("L-REATTACH"))
+                .reply(Reply.slow(Reply.text("finished while its runner was gone"), Duration.ofMillis(400)));
+        Path work = Files.createTempDirectory("ledger-reattach-it-");
+        runner = startRunner(work, -1);
+        String content = "L-REATTACH Take a while.\n";
+        String key = TaskKeys.ofFile("reattach.md", content.getBytes(StandardCharsets.UTF_8));
+        AtomicReference<String> session = new AtomicReference<>();
+        try (OpenCodeClient client = openCode.newClient(); Dispatcher deadRunner = new Dispatcher(client, DispatchOptions.defaults())) {
+            deadRunner.setSessionListener((request, sessionId) -> session.set(sessionId));
+            var firstWatch = deadRunner.dispatch(new DispatchRequest(content.strip(), SharedOpenCode.MODEL, null, null, "reattach", false, null,
+                    Duration.ofSeconds(60), null, null, 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> session.get() != null && modelRequestsMentioning(openCode, "L-REATTACH") > 0);
+            long id = ledger().begin(key, "reattach", null, null, 1, SharedOpenCode.MODEL);
+            ledger().attachSession(id, openCode.server().baseUri().toString(), session.get());
+
+            Path inbox = Files.createDirectories(work.resolve("inbox"));
+            Files.writeString(inbox.resolve("reattach.md"), content);
+            Path result = work.resolve("outbox").resolve("reattach.result.json");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+            JsonNode record = JSON.readTree(Files.readString(result));
+            assertThat(record.get("sessionId").asText()).isEqualTo(session.get());
+            assertThat(record.get("text").asText()).isEqualTo("finished while its runner was gone");
+            assertThat(ledger().history(key)).singleElement().satisfies(entry -> {
+                assertThat(entry.id()).isEqualTo(id);
+                assertThat(entry.status()).isEqualTo(DispatchStatus.COMPLETED);
+            });
+            // The first watcher saw the very same turn end: one session did the work, the runner only collected it.
+            assertThat(firstWatch.get(30, java.util.concurrent.TimeUnit.SECONDS).sessionId()).isEqualTo(session.get());
+            assertThat(firstWatch.get().messageId()).isNotNull();
+        }
+    }
+
+    @Test
+    void aRecordedSessionThatIsIdleWithoutAReplyIsLostAndRetriedInANewSession() throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        openCode.model().when(RequestMatcher.promptContains("L-LOST")).reply(Reply.text("done on the retry"));
+        Path work = Files.createTempDirectory("ledger-lost-it-");
+        runner = startRunner(work, -1);
+        String content = "L-LOST Its first turn died.\n";
+        String key = TaskKeys.ofFile("lost.md", content.getBytes(StandardCharsets.UTF_8));
+        String deadSession;
+        try (OpenCodeClient client = openCode.newClient()) {
+            // A session whose turn never ran (its runner died between the session and the prompt's reply).
+            deadSession = client.createSession("lost [attempt 1]").id();
+        }
+        long id = ledger().begin(key, "lost", null, null, 1, SharedOpenCode.MODEL);
+        ledger().attachSession(id, openCode.server().baseUri().toString(), deadSession);
+
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        Files.writeString(inbox.resolve("lost.md"), content);
+        Path result = work.resolve("outbox").resolve("lost.result.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        JsonNode record = JSON.readTree(Files.readString(result));
+        assertThat(record.get("sessionId").asText()).startsWith("ses_").isNotEqualTo(deadSession);
+        assertThat(record.get("text").asText()).isEqualTo("done on the retry");
+        List<LedgerEntry> history = ledger().history(key);
+        assertThat(history).extracting(LedgerEntry::status).containsExactly(DispatchStatus.FAILED, DispatchStatus.COMPLETED);
+        assertThat(history.get(0).failureKind()).isEqualTo("provider_unavailable");
+        assertThat(history.get(0).errorMessage()).startsWith("lost:");
+        assertThat(history.get(1).attempt()).isEqualTo(2);
+        assertThat(record.get("attempts")).hasSize(2);
     }
 }
