@@ -24,6 +24,9 @@ import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.dispatch.Dispatcher;
 import org.camelopencode.dispatch.Durations;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.interaction.Approval;
 import org.camelopencode.interaction.Approvals;
 import org.camelopencode.server.ExternalServer;
@@ -97,6 +100,10 @@ public class OpenCodeComponent extends DefaultComponent {
     private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
     private volatile ServerPool serverPool;
+    private volatile DispatchLedger ledger;
+    /** Attempts whose new session the ledger wants to know, by identity of their request. */
+    private final Map<DispatchRequest, java.util.function.BiConsumer<String, String>> sessionWatchers =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private ScheduledExecutorService progressLogger;
 
     @Override
@@ -142,6 +149,57 @@ public class OpenCodeComponent extends DefaultComponent {
     CompletableFuture<DispatchResult> dispatch(OpenCodeConfiguration endpointConfiguration, DispatchRequest request) {
         return usesFleet(endpointConfiguration) ? serverPool(endpointConfiguration).dispatch(request)
                 : connectionFor(endpointConfiguration).dispatch(request);
+    }
+
+    /**
+     * Re-attaches to a session a dead runner recorded in the ledger ({@link Dispatcher#attach(DispatchRequest, String)}):
+     * on the recorded fleet instance when it runs, else on the server that knows the session.
+     *
+     * @param endpointConfiguration the endpoint's options
+     * @param request the attempt as it was dispatched
+     * @param serverName the recorded server (fleet instance name or URL), or {@code null}
+     * @param sessionId the recorded session
+     * @return its outcome; {@code provider_unavailable} ("lost") when no server knows the session
+     */
+    CompletableFuture<DispatchResult> attach(OpenCodeConfiguration endpointConfiguration, DispatchRequest request,
+            String serverName, String sessionId) {
+        if (!usesFleet(endpointConfiguration)) {
+            return connectionFor(endpointConfiguration).attach(request, sessionId);
+        }
+        return serverPool(endpointConfiguration).connectionForSession(sessionId, serverName)
+                .map(connection -> connection.attach(request, sessionId))
+                .orElseGet(() -> CompletableFuture.failedFuture(new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE,
+                        "lost: no OpenCode server of the fleet knows session " + sessionId + " any more", sessionId, null, null)));
+    }
+
+    /**
+     * Tells {@code watcher} the server and session of {@code request} once the session exists (before its prompt), so
+     * the ledger records it before any paid work starts. Matched by identity: pass the same request instance to
+     * {@link #dispatch}. Call {@link #unwatchSession} when the attempt ended.
+     *
+     * @param request the attempt about to be dispatched
+     * @param watcher receives (server name, session id)
+     */
+    void watchSession(DispatchRequest request, java.util.function.BiConsumer<String, String> watcher) {
+        sessionWatchers.put(request, watcher);
+    }
+
+    /** @param request an attempt passed to {@link #watchSession} */
+    void unwatchSession(DispatchRequest request) {
+        sessionWatchers.remove(request);
+    }
+
+    /** @return the dispatch ledger, or {@code null} when none is configured */
+    public DispatchLedger getLedger() {
+        return ledger;
+    }
+
+    /**
+     * @param ledger the dispatch ledger (idempotent dispatch, re-attach after a crash, history), or {@code null} for none;
+     *     closed with the component
+     */
+    public void setLedger(DispatchLedger ledger) {
+        this.ledger = ledger;
     }
 
     /**
@@ -232,7 +290,14 @@ public class OpenCodeComponent extends DefaultComponent {
         DispatchOptions dispatchOptions = DispatchOptions.defaults()
                 .withPollInterval(Durations.parsePositive(endpointConfiguration.getPollInterval(), "pollInterval"))
                 .withServerLostTimeout(Durations.parsePositive(endpointConfiguration.getServerLostTimeout(), "serverLostTimeout"));
-        return new ServerConnection(name, client, new Dispatcher(client, dispatchOptions));
+        Dispatcher dispatcher = new Dispatcher(client, dispatchOptions);
+        dispatcher.setSessionListener((request, sessionId) -> {
+            var watcher = sessionWatchers.get(request);
+            if (watcher != null) {
+                watcher.accept(name, sessionId);
+            }
+        });
+        return new ServerConnection(name, client, dispatcher);
     }
 
     /**
@@ -303,6 +368,9 @@ public class OpenCodeComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        if (ledger != null) {
+            LedgerRecovery.logUnfinished(ledger);
+        }
         if (progressInterval != null && !progressInterval.isBlank() && !"0".equals(progressInterval.strip())) {
             long millis = Durations.parsePositive(progressInterval, "progressInterval").toMillis();
             progressLogger = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "OpenCodeProgress");
@@ -342,6 +410,9 @@ public class OpenCodeComponent extends DefaultComponent {
                 }
             }
             closeWithComponent.clear();
+            if (ledger != null) {
+                ledger.close();
+            }
         }
         super.doStop();
     }

@@ -45,6 +45,8 @@ public final class OpenCodeConstants {
     public static final String STAGE = "CamelOpenCodeStage";
     @Metadata(description = "The attempt number, 1 for the first. In: overrides the count derived from Camel's redelivery counter. Out: the attempt that ran.", javaType = "Integer")
     public static final String ATTEMPT = "CamelOpenCodeAttempt";
+    @Metadata(label = "producer", description = "dispatch: the task's idempotency key in the dispatch ledger (file name + content hash, JMS message id, Kafka offset or key; set by the trigger's steps, or by the sender to override). A key already completed answers its recorded result; one still running re-attaches to its session.", javaType = "String")
+    public static final String TASK_KEY = "CamelOpenCodeTaskKey";
     @Metadata(description = "The task's name (for file tasks the file name without its extension).", javaType = "String")
     public static final String TASK_NAME = "CamelOpenCodeTaskName";
     @Metadata(description = "The failure kind's wire name (for example rate_limited) when the operation failed.", javaType = "String")

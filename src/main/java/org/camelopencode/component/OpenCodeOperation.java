@@ -37,6 +37,12 @@ public enum OpenCodeOperation {
      * version, state, health, busy sessions, memory, uptime, restarts, recycles, sessions served); no passwords.
      */
     fleet,
+    /**
+     * The dispatch ledger's latest entries, newest first: body = how many (optional, default the {@code limit} option or
+     * 50); out: List of {@link org.camelopencode.ledger.LedgerEntry} (task key and name, attempt, server, session, status,
+     * failure kind, model, tokens, cost, times). Fails when the component has no ledger.
+     */
+    ledger,
     /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
     events
 }

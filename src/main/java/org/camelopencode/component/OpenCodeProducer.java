@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -110,12 +112,24 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
         }
         Instant startedAt = Instant.now();
+        LedgerAttempt recorded = LedgerAttempt.forTask(endpoint.getComponent().getLedger(),
+                message.getHeader(OpenCodeConstants.TASK_KEY, String.class), message.getHeader(OpenCodeConstants.TASK_NAME, String.class),
+                request.stage());
+        Optional<DispatchResult> answered = recorded == null ? Optional.empty() : recorded.recordedResult();
+        if (answered.isPresent()) {
+            AttemptHistory.completed(exchange, answered.get(), startedAt);
+            setResult(message, answered.get());
+            callback.done(true);
+            return true;
+        }
         boolean throughCli = CliTransport.selected(exchange, endpoint.getConfiguration());
         org.camelopencode.cli.SkillFolders skills = cli.linkSkills(exchange, throughCli);
         java.util.concurrent.CompletableFuture<DispatchResult> attempt;
         try {
-            attempt = throughCli ? cli.dispatch(exchange, request)
+            Supplier<java.util.concurrent.CompletableFuture<DispatchResult>> fresh = () -> throughCli ? cli.dispatch(exchange, request)
                     : endpoint.getComponent().dispatch(endpoint.getConfiguration(), request);
+            attempt = recorded == null ? fresh.get()
+                    : recorded.start(endpoint.getComponent(), endpoint.getConfiguration(), request, !throughCli, fresh);
         } catch (RuntimeException notStarted) {
             skills.close();
             throw notStarted;
@@ -127,12 +141,21 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
                     if (cause instanceof OpenCodeFailureException classified) {
+                        if (recorded != null) {
+                            recorded.failed(classified.getKind(), classified.getReason(), classified.getTokens(), classified.getCost());
+                        }
                         AttemptHistory.failed(exchange, classified, request.model(), startedAt);
                         setFailure(exchange, classified);
                     } else {
+                        if (recorded != null) {
+                            recorded.failed(FailureKind.AGENT_ERROR, String.valueOf(cause), null, 0);
+                        }
                         exchange.setException(cause);
                     }
                 } else {
+                    if (recorded != null) {
+                        recorded.completed(result);
+                    }
                     AttemptHistory.completed(exchange, result, startedAt);
                     setResult(exchange.getMessage(), result);
                 }
@@ -168,6 +191,10 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         Message message = exchange.getMessage();
         if (operation == OpenCodeOperation.fleet) {
             message.setBody(endpoint.getComponent().fleetStatus());
+            return;
+        }
+        if (operation == OpenCodeOperation.ledger) {
+            message.setBody(ledgerHistory(exchange));
             return;
         }
         OpenCodeClient client = endpoint.getComponent().clientFor(endpoint.getConfiguration(), sessionOf(exchange));
@@ -211,6 +238,17 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             case events -> throw new IllegalArgumentException("opencode:events is a consumer (use it in from()); it cannot send");
             default -> throw new IllegalStateException("unhandled operation " + operation);
         }
+    }
+
+    /** The ledger's latest entries: as many as the body says, else the {@code limit} option, else 50. */
+    private java.util.List<org.camelopencode.ledger.LedgerEntry> ledgerHistory(Exchange exchange) {
+        org.camelopencode.ledger.DispatchLedger ledger = endpoint.getComponent().getLedger();
+        if (ledger == null) {
+            throw new IllegalStateException("opencode:ledger needs the dispatch ledger: none is configured (opencode.ledger.enabled)");
+        }
+        Integer fromBody = exchange.getMessage().getBody(Integer.class);
+        Integer option = endpoint.getConfiguration().getLimit();
+        return ledger.recent(fromBody != null ? fromBody : option != null ? option : 50);
     }
 
     private static JsonNode approvalJson(Exchange exchange) {

@@ -70,6 +70,21 @@ final class ServerConnection implements AutoCloseable {
      *     {@code provider_unavailable} {@link OpenCodeFailureException} as soon as the server is lost
      */
     CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
+        return track(() -> dispatcher.dispatch(request));
+    }
+
+    /**
+     * Re-attaches to a session of this server, as {@link Dispatcher#attach(DispatchRequest, String)}.
+     *
+     * @param request the attempt as it was dispatched
+     * @param sessionId its session on this server
+     * @return completes like {@link #dispatch(DispatchRequest)}
+     */
+    CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId) {
+        return track(() -> dispatcher.attach(request, sessionId));
+    }
+
+    private CompletableFuture<DispatchResult> track(java.util.function.Supplier<CompletableFuture<DispatchResult>> start) {
         CompletableFuture<DispatchResult> outcome = new CompletableFuture<>();
         String lost = lostReason;
         if (lost != null) {
@@ -78,7 +93,7 @@ final class ServerConnection implements AutoCloseable {
         }
         attempts.add(outcome);
         outcome.whenComplete((result, failure) -> attempts.remove(outcome));
-        dispatcher.dispatch(request).whenComplete((result, failure) -> {
+        start.get().whenComplete((result, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);

@@ -197,6 +197,31 @@ final class ServerPool implements FleetListener, AutoCloseable {
     }
 
     /**
+     * @param sessionId a session a dead runner recorded
+     * @param serverName the fleet instance it was recorded on, or {@code null}
+     * @return the connection of that instance when it runs, else of the server that knows the session
+     *     ({@code GET /session/{id}} on each), else empty
+     */
+    Optional<ServerConnection> connectionForSession(String sessionId, String serverName) {
+        for (FleetInstance instance : instances()) {
+            ServerConnection connection = connections.get(instance);
+            if (connection != null && instance.name().equals(serverName)) {
+                sessionOwners.put(sessionId, instance);
+                return Optional.of(connection);
+            }
+        }
+        for (ServerConnection connection : connectionsByLoad()) {
+            try {
+                connection.client().session(sessionId);
+                return Optional.of(connection);
+            } catch (OpenCodeClientException notThere) {
+                LOG.debug("Session {} is not on {}: {}", sessionId, connection.name(), notThere.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Applies an approval on the server where its request is pending ({@code GET /permission} or {@code GET /question}
      * on each server until one lists it).
      *

@@ -70,6 +70,9 @@ final class DispatchRun implements EventListener {
 
     private final OpenCodeClient client;
     private final DispatchRequest request;
+    /** Re-attached to a session another process started: no session is created and no prompt sent. */
+    private final boolean attached;
+    private final SessionCreatedListener sessionListener;
     private final DispatchOptions options;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -98,8 +101,21 @@ final class DispatchRun implements EventListener {
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
+        this(client, request, options, scheduler, workers, null, null);
+    }
+
+    /**
+     * @param existingSession a session to re-attach to (no session created, no prompt sent), or {@code null} for a new one
+     * @param sessionListener told the new session's id before its prompt is sent, or {@code null}
+     */
+    DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
+            ScheduledExecutorService scheduler, ExecutorService workers, String existingSession,
+            SessionCreatedListener sessionListener) {
         this.client = client;
         this.request = request;
+        this.attached = existingSession != null;
+        this.sessionId = existingSession;
+        this.sessionListener = sessionListener;
         this.options = options;
         this.scheduler = scheduler;
         this.workers = workers;
@@ -122,7 +138,36 @@ final class DispatchRun implements EventListener {
 
     void start() {
         deadline = scheduler.schedule(this::onDeadline, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        submit(this::begin);
+        submit(attached ? this::resume : this::begin);
+    }
+
+    /** Re-attached: watch the existing session with the same gate; its turn may be running, finished or dead. */
+    private void resume() {
+        try {
+            schemaCheck = request.schema() == null ? null : SchemaCheck.compile(request.schema());
+        } catch (IllegalArgumentException invalid) {
+            fail(FailureKind.INVALID_TASK, invalid.getMessage(), null, null);
+            return;
+        }
+        try {
+            normalizer = new ServerEventNormalizer(sessionId);
+            subscription = client.eventStream().subscribe(sessionId, this);
+            LOG.info("Re-attaching '{}' to its session {}", request.sessionTitle(), sessionId);
+            long pollMillis = options.pollInterval().toMillis();
+            poll = scheduler.scheduleWithFixedDelay(this::requestEvaluation, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+            requestEvaluation();
+            if (result.isDone()) {
+                cleanUp();
+            }
+        } catch (RuntimeException unexpected) {
+            fail(FailureKind.AGENT_ERROR, "re-attaching could not start: " + unexpected, null, unexpected);
+        }
+    }
+
+    /** Re-attached and idle without a reply: the turn died with the process that started it. */
+    private void failLost(String reason) {
+        fail(FailureKind.PROVIDER_UNAVAILABLE, "lost: session " + sessionId + " is idle without a final reply (" + reason
+                + "); its turn ended with the runner or server that started it", null, null);
     }
 
     void cancel(String reason) {
@@ -144,6 +189,7 @@ final class DispatchRun implements EventListener {
                 // The deadline passed while the session was being created: never start the turn.
                 return;
             }
+            notifySessionCreated();
             normalizer = new ServerEventNormalizer(sessionId);
             EventStream events = client.eventStream();
             subscription = events.subscribe(sessionId, this);
@@ -160,6 +206,18 @@ final class DispatchRun implements EventListener {
             finishWith(FailureClassifier.fromClientException(failure, sessionId));
         } catch (RuntimeException unexpected) {
             fail(FailureKind.AGENT_ERROR, "dispatch could not start: " + unexpected, null, unexpected);
+        }
+    }
+
+    /** Before the prompt: a caller that records sessions (the ledger) knows it before any paid work starts. */
+    private void notifySessionCreated() {
+        if (sessionListener == null) {
+            return;
+        }
+        try {
+            sessionListener.sessionCreated(request, sessionId);
+        } catch (RuntimeException failure) {
+            LOG.warn("Session {}: recording it failed: {}", sessionId, failure.getMessage());
         }
     }
 
@@ -292,6 +350,8 @@ final class DispatchRun implements EventListener {
             } else if (verdict instanceof GateVerdict.Failed failed && failed.kind() == FailureKind.ASSISTANT_OUTPUT_NOT_JSON
                     && jsonRetriesUsed < request.limits().jsonRetries()) {
                 askAgainForJson(failed.message(), CompletionGate.latestAssistant(notYetJudged(messages)).orElseThrow());
+            } else if (verdict instanceof GateVerdict.Failed failed && attached && jsonRetriesUsed == 0) {
+                failLost(failed.message());
             } else if (verdict instanceof GateVerdict.Failed failed) {
                 InterruptionHandler.Rejection rejection = interruptions.lastRejection();
                 if (rejection != null) {
@@ -413,7 +473,9 @@ final class DispatchRun implements EventListener {
             return;
         }
         MessageError sessionError = lastSessionError;
-        if (sessionError != null) {
+        if (attached && jsonRetriesUsed == 0) {
+            failLost(reason);
+        } else if (sessionError != null) {
             finishWith(new OpenCodeFailureException(FailureClassifier.classify(sessionError),
                     FailureClassifier.describe(sessionError), sessionId, null, null)
                     .withRetryAfter(RetryAfter.fromError(sessionError, Instant.now())));

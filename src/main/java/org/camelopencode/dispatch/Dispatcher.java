@@ -31,6 +31,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Set<DispatchRun> running = ConcurrentHashMap.newKeySet();
+    private volatile SessionCreatedListener sessionListener;
 
     /**
      * @param client the client of the server to dispatch to; its event stream is started here
@@ -52,7 +53,37 @@ public final class Dispatcher implements AutoCloseable {
      *     {@link org.camelopencode.failure.OpenCodeFailureException} carrying the failure kind
      */
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
-        DispatchRun run = new DispatchRun(client, request, options, scheduler, workers);
+        return run(new DispatchRun(client, request, options, scheduler, workers, null, sessionListener));
+    }
+
+    /**
+     * Re-attaches to a session another process started for this request (a runner that died mid-attempt): no session is
+     * created and no prompt sent; the same gate and deadline (measured from now) watch the existing session. A busy
+     * session is waited for; an idle one with a completed final reply is collected; an idle one without one (its turn
+     * died with the old runner or server) fails as {@code provider_unavailable} with a message starting {@code "lost"}, so
+     * the retry policy starts a new session.
+     *
+     * @param request the attempt as it was dispatched (prompt, expectations, limits, timeout)
+     * @param sessionId the session it runs in ({@code ses_...}), on this dispatcher's server
+     * @return completes like {@link #dispatch(DispatchRequest)}; reads {@code GET /session/status},
+     *     {@code GET /session/{id}/message} and the shared {@code GET /event}
+     */
+    public CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalArgumentException("attach needs the session id");
+        }
+        return run(new DispatchRun(client, request, options, scheduler, workers, sessionId, null));
+    }
+
+    /**
+     * @param listener told each new session's id right after {@code POST /session} and before its prompt (for a durable
+     *     record of it); {@code null} for none. Called on a dispatch worker thread; its failures are logged, not fatal.
+     */
+    public void setSessionListener(SessionCreatedListener listener) {
+        this.sessionListener = listener;
+    }
+
+    private CompletableFuture<DispatchResult> run(DispatchRun run) {
         running.add(run);
         run.result().whenComplete((result, failure) -> running.remove(run));
         run.start();

@@ -13,6 +13,7 @@ import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.task.AttemptRecord;
 import org.camelopencode.task.ErrorRecord;
 import org.camelopencode.task.ResultRecord;
@@ -57,7 +58,8 @@ public class FileDropSteps {
 
     /**
      * Replaces the body (a task file, or an error record moved back into the inbox) with its {@link TaskSpec}, sets
-     * {@code CamelOpenCodeTaskName}, the property {@value #TASK_PROPERTY} and the attempt history of earlier runs.
+     * {@code CamelOpenCodeTaskName}, the property {@value #TASK_PROPERTY}, the attempt history of earlier runs and, unless the
+     * message has one, the ledger key {@code CamelOpenCodeTaskKey} (file name + SHA-256 of the content).
      *
      * @param exchange the exchange from the file consumer
      * @throws OpenCodeFailureException {@code invalid_task} when the file is not a valid task (or error record)
@@ -89,6 +91,10 @@ public class FileDropSteps {
         }
         exchange.setProperty(TASK_PROPERTY, task);
         message.setHeader(OpenCodeConstants.TASK_NAME, task.name());
+        if (message.getHeader(OpenCodeConstants.TASK_KEY) == null) {
+            // The same file with the same content is the same task: dropped again, it is answered from the ledger.
+            message.setHeader(OpenCodeConstants.TASK_KEY, TaskKeys.ofFile(fileName, content));
+        }
         message.setBody(task);
     }
 

@@ -12,6 +12,7 @@ import org.camelopencode.component.AttemptHistory;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.task.ErrorRecord;
 import org.camelopencode.task.TaskReader;
 import org.camelopencode.task.TaskRecords;
@@ -32,6 +33,8 @@ public class MessageTaskSteps {
 
     /** Message property naming the task (safe for JMS, whose bridge drops {@code Camel*} headers). */
     public static final String TASK_NAME_PROPERTY = "OpenCodeTaskName";
+    /** Message property with the task's ledger key (safe for JMS, whose bridge drops {@code Camel*} headers). */
+    public static final String TASK_KEY_PROPERTY = "OpenCodeTaskKey";
     /** Message property with the failure kind of an error record (for JMS selectors and Kafka headers). */
     public static final String FAILURE_KIND_PROPERTY = "OpenCodeFailureKind";
     /** Message property with the record's status, {@code completed} or {@code failed}. */
@@ -66,6 +69,10 @@ public class MessageTaskSteps {
         exchange.setProperty(FileDropSteps.TASK_PROPERTY, task);
         message.setHeader(OpenCodeConstants.TASK_NAME, task.name());
         message.setHeader(TASK_NAME_PROPERTY, task.name());
+        String key = taskKey(message);
+        if (key != null) {
+            message.setHeader(OpenCodeConstants.TASK_KEY, key);
+        }
         message.setBody(task);
     }
 
@@ -116,6 +123,26 @@ public class MessageTaskSteps {
         if (commit != null) {
             commit.commit();
         }
+    }
+
+    /**
+     * The ledger key, first found: the {@code CamelOpenCodeTaskKey} header, the {@value #TASK_KEY_PROPERTY} message
+     * property, the Kafka record (key when set, else topic-partition-offset), the JMS message id (the same on every
+     * redelivery of one message); {@code null} for other triggers (a schedule: every firing is a new task).
+     */
+    static String taskKey(Message message) {
+        String given = firstNonBlank(message.getHeader(OpenCodeConstants.TASK_KEY, String.class),
+                message.getHeader(TASK_KEY_PROPERTY, String.class));
+        if (given != null) {
+            return TaskKeys.explicit(given);
+        }
+        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+        if (topic != null) {
+            return TaskKeys.ofKafka(topic, message.getHeader(KafkaConstants.PARTITION, Integer.class),
+                    message.getHeader(KafkaConstants.OFFSET, Long.class), message.getHeader(KafkaConstants.KEY, String.class));
+        }
+        String jmsMessageId = message.getHeader("JMSMessageID", String.class);
+        return jmsMessageId == null || jmsMessageId.isBlank() ? null : TaskKeys.ofJms(jmsMessageId);
     }
 
     private static String taskName(Exchange exchange) {

@@ -8,6 +8,8 @@ import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.spi.PropertiesComponent;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.component.OpenCodeConfiguration;
+import org.camelopencode.ledger.DispatchLedger;
+import org.camelopencode.ledger.LedgerSettings;
 import org.camelopencode.server.OpenCodeConfig;
 import org.camelopencode.testkit.ScriptedModelServer;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
         configuration.setApprovalTimeToLive(settings.getOrDefault("opencode.approvals.time-to-live", "PT30M"));
         component.setProgressInterval(settings.getOrDefault("opencode.progress-interval", "PT10S"));
+        configureLedger(component, settings, property(properties, "opencode.inbox"));
         RunnerJms.configure(context, settings);
         if (settings.isTrue("opencode.approvals.enabled")) {
             String queue = settings.getOrDefault("opencode.approvals.queue", "opencode.approvals");
@@ -101,6 +104,25 @@ public class RunnerConfiguration implements CamelConfiguration {
         PlaybookSettings.bind(context, settings);
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
+    }
+
+    /**
+     * The {@code opencode.ledger.*} keys (README "Dispatch ledger"): enabled by default, an H2 file database next to the
+     * inbox ({@code work/ledger/ledger} for the default inbox {@code work/inbox}) unless {@code opencode.ledger.url} names
+     * another JDBC database. The password is never logged.
+     */
+    private static void configureLedger(OpenCodeComponent component, RunnerProperties settings, String inbox) {
+        if ("false".equalsIgnoreCase(settings.getOrDefault("opencode.ledger.enabled", "true").strip())) {
+            LOG.info("Dispatch ledger: disabled (opencode.ledger.enabled=false): redelivered tasks are dispatched again");
+            return;
+        }
+        String url = settings.get("opencode.ledger.url");
+        if (url == null || url.isBlank()) {
+            Path work = Path.of(inbox == null ? "work/inbox" : inbox).toAbsolutePath().normalize().getParent();
+            url = "jdbc:h2:file:" + work.resolve("ledger").resolve("ledger") + ";AUTO_SERVER=FALSE";
+        }
+        component.setLedger(DispatchLedger.open(new LedgerSettings(url, settings.get("opencode.ledger.username"),
+                settings.get("opencode.ledger.password"))));
     }
 
     /** The {@code opencode.managed.*} and {@code opencode.server.urls} keys (README "Fleet"). */

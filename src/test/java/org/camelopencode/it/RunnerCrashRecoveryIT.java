@@ -1,0 +1,147 @@
+package org.camelopencode.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.camelopencode.testkit.Reply;
+import org.camelopencode.testkit.RequestMatcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged runner killed with {@code kill -9} while a batch of tasks is in flight on a real server, then started
+ * again on the same work folder: every task ends exactly once (one result record each, no error record), in the one
+ * session its first runner started (re-attached through the dispatch ledger, no second session on the server).
+ */
+class RunnerCrashRecoveryIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path JAR = Path.of(System.getProperty("runner.jar", "target/camel-opencode-runner.jar")).toAbsolutePath();
+    private static final List<String> TASKS = List.of("crash-0", "crash-1", "crash-2", "crash-3");
+
+    @Test
+    void everyTaskInFlightEndsExactlyOnceAfterTheRunnerIsKilledAndStartedAgain(@TempDir Path folder) throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        for (String task : TASKS) {
+            openCode.model().when(RequestMatcher.promptContains(marker(task)))
+                    .reply(Reply.slow(Reply.text(task + " done"), Duration.ofMillis(1500)));
+        }
+        Path inbox = Files.createDirectories(folder.resolve("in"));
+        for (String task : TASKS) {
+            Files.writeString(inbox.resolve(task + ".md"), marker(task) + " Take your time.\n");
+        }
+        Map<String, String> environment = Map.of(
+                "OPENCODE_SERVER_URL", openCode.server().baseUri().toString(),
+                "OPENCODE_SERVER_USERNAME", openCode.server().username(),
+                "OPENCODE_SERVER_PASSWORD", openCode.server().password(),
+                "OPENCODE_MODEL", SharedOpenCode.MODEL,
+                "OPENCODE_INBOX", "in",
+                "OPENCODE_OUTBOX", "out",
+                "OPENCODE_DEAD_LETTER", "failed",
+                "OPENCODE_CONCURRENCY", "4",
+                "OPENCODE_TIMEOUT", "PT90S");
+
+        Process first = start(folder, environment, "first.log");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> TASKS.stream()
+                    .allMatch(task -> openCode.model().requests().stream().anyMatch(request -> request.messagesJson().contains(marker(task)))));
+        } catch (ConditionTimeoutException notInFlight) {
+            first.destroyForcibly();
+            throw new AssertionError("the tasks did not reach the model; runner log:\n" + Files.readString(folder.resolve("first.log")));
+        }
+        // kill -9: no shutdown hook, no abort of the sessions, the task files stay in the inbox.
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).isEqualTo(137);
+        assertThat(folder.resolve("out")).satisfiesAnyOf(out -> assertThat(out).doesNotExist(),
+                out -> assertThat(Files.list(out).filter(file -> file.toString().endsWith(".result.json")).count())
+                        .as("the batch was in flight, not finished").isLessThan(TASKS.size()));
+
+        Process second = start(folder, environment, "second.log");
+        try {
+            for (String task : TASKS) {
+                JsonNode result = awaitJson(folder, "out/" + task + ".result.json", "second.log");
+                assertThat(result.get("status").asText()).isEqualTo("completed");
+                assertThat(result.get("task").asText()).isEqualTo(task);
+                assertThat(result.get("text").asText()).isEqualTo(task + " done");
+                assertThat(result.get("model").asText()).isEqualTo(SharedOpenCode.MODEL);
+                assertThat(result.get("attempts")).hasSize(1);
+                assertThat(sessionsTitled(openCode, task)).as("one session on the server for " + task)
+                        .containsExactly(result.get("sessionId").asText());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> TASKS.stream()
+                    .allMatch(task -> Files.exists(inbox.resolve(".done").resolve(task + ".md"))));
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(folder.resolve("failed")).satisfiesAnyOf(failed -> assertThat(failed).doesNotExist(),
+                failed -> assertThat(failed).isEmptyDirectory());
+        try (Stream<Path> results = Files.list(folder.resolve("out"))) {
+            assertThat(results.map(file -> file.getFileName().toString()).sorted().toList())
+                    .containsExactly("crash-0.result.json", "crash-1.result.json", "crash-2.result.json", "crash-3.result.json");
+        }
+        String secondLog = Files.readString(folder.resolve("second.log"));
+        assertThat(secondLog).contains("left running by an earlier run").contains("re-attaching")
+                .doesNotContain(openCode.server().password());
+    }
+
+    private static String marker(String task) {
+        return "CRASH-" + task.substring(task.indexOf('-') + 1) + "-MARK";
+    }
+
+    /** Reads {@code GET /session} (every session of the server's project) and keeps those titled for the task. */
+    private static List<String> sessionsTitled(SharedOpenCode openCode, String task) throws Exception {
+        String credentials = openCode.server().username() + ":" + openCode.server().password();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(openCode.server().baseUri() + "/session"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> sessions = new ArrayList<>();
+        for (JsonNode session : JSON.readTree(response.body())) {
+            if (session.path("title").asText().startsWith(task + " [")) {
+                sessions.add(session.path("id").asText());
+            }
+        }
+        return sessions;
+    }
+
+    private static Process start(Path folder, Map<String, String> environment, String log) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(folder.resolve(log).toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("OPENCODE_") || name.endsWith("_API_KEY"));
+        builder.environment().put("OPENCODE_JMS_PORT", "-1");
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static JsonNode awaitJson(Path folder, String relative, String log) throws IOException {
+        Path file = folder.resolve(relative);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> Files.exists(file));
+        } catch (ConditionTimeoutException missing) {
+            throw new AssertionError(relative + " was not written; runner log:\n" + Files.readString(folder.resolve(log)), missing);
+        }
+        return JSON.readTree(file.toFile());
+    }
+}
