@@ -338,9 +338,9 @@ public class OpenCodeComponent extends DefaultComponent {
             OpenCodeFleet fleet = OpenCodeFleet.start(fleetOptions, externals, pool);
             pool.attach(fleet);
             serverPool = pool;
-            LOG.info("OpenCode fleet: {} managed servers (state in {}) and {} external servers; at most {} sessions per server",
-                    managedInstances, fleetOptions.stateDirectory(), externals.size(),
-                    maxSessionsPerServer > 0 ? Integer.toString(maxSessionsPerServer) : "unlimited");
+            LOG.info("OpenCode fleet: {} managed and {} external server(s), state in {}, {}", managedInstances, externals.size(),
+                    fleetOptions.stateDirectory(), maxSessionsPerServer > 0 ? "at most " + maxSessionsPerServer + " sessions per server"
+                            : "no cap on sessions per server");
         }
         return serverPool;
     }

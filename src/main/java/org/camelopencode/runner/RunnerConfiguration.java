@@ -83,7 +83,7 @@ public class RunnerConfiguration implements CamelConfiguration {
                 serverConfig.model(model);
             }
             component.setManagedConfig(serverConfig.toJson());
-            LOG.info("No opencode.server.url: starting {} managed OpenCode servers{}", component.getManagedInstances(),
+            LOG.info("No opencode.server.url: starting {} managed OpenCode server(s){}", component.getManagedInstances(),
                     component.getServerUrls() == null ? "" : " and using the servers " + component.getServerUrls());
         } else {
             LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
