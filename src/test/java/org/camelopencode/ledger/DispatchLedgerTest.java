@@ -13,12 +13,14 @@ import org.camelopencode.failure.FailureKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The ledger on the default embedded H2 file database; {@link DispatchLedgerPostgresTest} runs the same on PostgreSQL. */
 class DispatchLedgerTest {
 
     @TempDir
     Path folder;
 
-    private LedgerSettings settings() {
+    /** @return where this test class keeps its ledger (a new database per test) */
+    LedgerSettings settings() throws Exception {
         return new LedgerSettings("jdbc:h2:file:" + folder.resolve("ledger").toAbsolutePath() + ";AUTO_SERVER=FALSE", "sa", "s3cret");
     }
 
@@ -61,7 +63,7 @@ class DispatchLedgerTest {
     }
 
     @Test
-    void keepsFailuresAndEntriesAcrossReopening() {
+    void keepsFailuresAndEntriesAcrossReopening() throws Exception {
         long failed;
         long running;
         try (DispatchLedger ledger = DispatchLedger.open(settings())) {
@@ -83,11 +85,16 @@ class DispatchLedgerTest {
             assertThat(ledger.recent(1)).extracting(LedgerEntry::id).containsExactly(running);
             assertThat(ledger.recent(10)).extracting(LedgerEntry::id).containsExactly(running, failed);
         }
+        assertStoredDurably();
+    }
+
+    /** The H2 ledger lives in its file. */
+    void assertStoredDurably() {
         assertThat(Files.exists(folder.resolve("ledger.mv.db"))).isTrue();
     }
 
     @Test
-    void rejectsBadInputClearly() {
+    void rejectsBadInputClearly() throws Exception {
         assertThatThrownBy(() -> new LedgerSettings("postgres://x", null, null)).hasMessageContaining("JDBC URL");
         assertThatThrownBy(() -> new LedgerSettings(" ", null, null)).hasMessageContaining("opencode.ledger.url");
         assertThat(settings().toString()).doesNotContain("s3cret").contains("***");

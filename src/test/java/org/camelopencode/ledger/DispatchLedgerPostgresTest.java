@@ -1,0 +1,58 @@
+package org.camelopencode.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The same ledger tests on a real PostgreSQL (Flyway migrates it; the driver and Flyway's PostgreSQL
+ * module ship with the runner), run where PostgreSQL is installed: a throw-away server from the
+ * machine's binaries, a fresh database per test.
+ */
+class DispatchLedgerPostgresTest extends DispatchLedgerTest {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static TemporaryPostgres postgres;
+    private String lastUrl;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        Path bin = TemporaryPostgres.binaries().orElse(null);
+        Assumptions.assumeTrue(bin != null, "PostgreSQL is not installed here (no /usr/lib/postgresql/<v>/bin/initdb)");
+        postgres = TemporaryPostgres.start(bin);
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Override
+    LedgerSettings settings() throws Exception {
+        if (lastUrl == null) {
+            lastUrl = postgres.createDatabase("ledger_" + DATABASES.incrementAndGet());
+        }
+        return new LedgerSettings(lastUrl, postgres.user(), "s3cret");
+    }
+
+    @Override
+    void assertStoredDurably() {
+        try (Connection connection = DriverManager.getConnection(lastUrl, postgres.user(), "");
+                ResultSet versions = connection.createStatement().executeQuery(
+                        "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
+            assertThat(versions.next()).as("Flyway recorded the migration").isTrue();
+            assertThat(versions.getString(1)).isEqualTo("1");
+        } catch (java.sql.SQLException failure) {
+            throw new AssertionError(failure);
+        }
+    }
+}
