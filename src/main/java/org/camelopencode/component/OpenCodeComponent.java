@@ -105,6 +105,8 @@ public class OpenCodeComponent extends DefaultComponent {
     private final Map<DispatchRequest, java.util.function.BiConsumer<String, String>> sessionWatchers =
             java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private ScheduledExecutorService progressLogger;
+    private volatile org.camelopencode.observe.DispatchTracing tracing;
+    private volatile org.camelopencode.observe.DispatchMetrics metrics;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -187,6 +189,92 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param request an attempt passed to {@link #watchSession} */
     void unwatchSession(DispatchRequest request) {
         sessionWatchers.remove(request);
+    }
+
+    /** @return the spans of dispatches, or {@code null} when tracing is off */
+    public org.camelopencode.observe.DispatchTracing getTracing() {
+        return tracing;
+    }
+
+    /** @param tracing the spans of dispatches ({@code opencode.dispatch} and {@code opencode.attempt}), or {@code null} for none */
+    public void setTracing(org.camelopencode.observe.DispatchTracing tracing) {
+        this.tracing = tracing;
+    }
+
+    /**
+     * The dispatch meters: those set with {@link #setMetrics}, else made on first use in the context's only Micrometer
+     * {@code MeterRegistry} (camel-micrometer-prometheus's when {@code camel.metrics.enabled}).
+     *
+     * @return the meters, or {@code null} when there is no registry (nothing is measured)
+     */
+    public org.camelopencode.observe.DispatchMetrics dispatchMetrics() {
+        if (metrics == null) {
+            synchronized (this) {
+                if (metrics == null && getCamelContext() != null) {
+                    var registry = getCamelContext().getRegistry().findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+                    if (registry != null) {
+                        metrics = new org.camelopencode.observe.DispatchMetrics(registry);
+                    }
+                }
+            }
+        }
+        return metrics;
+    }
+
+    /** @param metrics the dispatch meters to use, or {@code null} to look for a registry on first use */
+    public void setMetrics(org.camelopencode.observe.DispatchMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Registers the readiness checks of this component's OpenCode servers (one {@code opencode-server:<name>} and one
+     * {@code opencode-event-stream:<name>} per server, see {@link OpenCodeServerHealthChecks}) in the context's health
+     * registry, once. Does nothing without a registry.
+     */
+    void registerHealthChecks() {
+        var registry = org.apache.camel.health.HealthCheckRegistry.get(getCamelContext());
+        if (registry != null) {
+            synchronized (this) {
+                if (registry.getRepository(OpenCodeServerHealthChecks.ID).isEmpty()) {
+                    OpenCodeServerHealthChecks checks = new OpenCodeServerHealthChecks(this);
+                    checks.setCamelContext(getCamelContext());
+                    registry.register(checks);
+                }
+            }
+        }
+    }
+
+    /**
+     * The servers this component uses now, for the health checks: the fleet's instances (with their supervisor state
+     * and current connection, if any) and the directly configured {@code serverUrl}s in use (state {@code null}).
+     *
+     * @return one entry per server; no passwords
+     */
+    List<ServerInUse> serversInUse() {
+        List<ServerInUse> servers = new ArrayList<>();
+        ServerPool pool = serverPool;
+        if (pool != null) {
+            Map<String, ServerConnection> byName = new java.util.HashMap<>();
+            pool.connections().forEach(connection -> byName.put(connection.name(), connection));
+            pool.reports().forEach(report -> servers.add(new ServerInUse(report.name(), report.url(), report.state(),
+                    report.restarts(), report.lastProblem(), byName.get(report.name()))));
+        }
+        connections.values().forEach(connection -> servers.add(new ServerInUse(connection.name(),
+                connection.client().endpoint().baseUri().toString(), null, 0, "", connection)));
+        return servers;
+    }
+
+    /**
+     * One server in use.
+     *
+     * @param name        fleet instance name, or the base URL of a direct {@code serverUrl}
+     * @param url         its base URL (no credentials), empty while none runs
+     * @param state       the fleet supervisor's state, {@code null} for a direct {@code serverUrl}
+     * @param restarts    times the fleet restarted it
+     * @param lastProblem the supervisor's latest problem, or empty
+     * @param connection  the current connection, {@code null} while no server runs
+     */
+    record ServerInUse(String name, String url, InstanceState state, long restarts, String lastProblem, ServerConnection connection) {
     }
 
     /** @return the dispatch ledger, or {@code null} when none is configured */

@@ -50,6 +50,8 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         cli = new CliTransport(endpoint);
+        // Here, not in the component's start: camel-main replaces the health registry after the routes are initialised.
+        endpoint.getComponent().registerHealthChecks();
         if (CliTransport.needsServer(endpoint.getConfiguration())) {
             endpoint.connection();
         }
@@ -125,12 +127,15 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         boolean throughCli = CliTransport.selected(exchange, endpoint.getConfiguration());
         org.camelopencode.cli.SkillFolders skills = cli.linkSkills(exchange, throughCli);
         java.util.concurrent.CompletableFuture<DispatchResult> attempt;
+        AttemptObservation observation = AttemptObservation.start(endpoint.getComponent(), exchange, request,
+                message.getHeader(OpenCodeConstants.TASK_NAME, String.class));
         try {
             Supplier<java.util.concurrent.CompletableFuture<DispatchResult>> fresh = () -> throughCli ? cli.dispatch(exchange, request)
                     : endpoint.getComponent().dispatch(endpoint.getConfiguration(), request);
             attempt = recorded == null ? fresh.get()
                     : recorded.start(endpoint.getComponent(), endpoint.getConfiguration(), request, !throughCli, fresh);
         } catch (RuntimeException notStarted) {
+            observation.failedUnclassified(notStarted);
             skills.close();
             throw notStarted;
         }
@@ -145,11 +150,13 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                             recorded.failed(classified.getKind(), classified.getReason(), classified.getTokens(), classified.getCost());
                         }
                         AttemptHistory.failed(exchange, classified, request.model(), startedAt);
+                        observation.failed(classified);
                         setFailure(exchange, classified);
                     } else {
                         if (recorded != null) {
                             recorded.failed(FailureKind.AGENT_ERROR, String.valueOf(cause), null, 0);
                         }
+                        observation.failedUnclassified(cause);
                         exchange.setException(cause);
                     }
                 } else {
@@ -157,6 +164,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
                         recorded.completed(result);
                     }
                     AttemptHistory.completed(exchange, result, startedAt);
+                    observation.completed(result);
                     setResult(exchange.getMessage(), result);
                 }
             } finally {

@@ -55,6 +55,12 @@ public class RunnerConfiguration implements CamelConfiguration {
         configuration.setApprovalTimeToLive(settings.getOrDefault("opencode.approvals.time-to-live", "PT30M"));
         component.setProgressInterval(settings.getOrDefault("opencode.progress-interval", "PT10S"));
         configureLedger(component, settings, property(properties, "opencode.inbox"));
+        if (settings.isTrue("opencode.tracing.enabled")) {
+            String endpoint = settings.getOrDefault("opencode.tracing.otlp-endpoint", "http://127.0.0.1:4318/v1/traces");
+            component.setTracing(org.camelopencode.observe.TracingSetup.configure(context, endpoint,
+                    settings.getOrDefault("opencode.tracing.service-name", "camel-opencode")));
+            LOG.info("Tracing: opencode.dispatch and opencode.attempt spans to {}", endpoint);
+        }
         RunnerJms.configure(context, settings);
         if (settings.isTrue("opencode.approvals.enabled")) {
             String queue = settings.getOrDefault("opencode.approvals.queue", "opencode.approvals");

@@ -137,6 +137,8 @@ class RunnerJarIT {
         builder.environment().keySet().removeIf(name -> name.startsWith("OPENCODE_") || name.endsWith("_API_KEY"));
         // In-process broker only: a fixed TCP port could be taken on the test machine.
         builder.environment().put("OPENCODE_JMS_PORT", "-1");
+        // A free management port: 9876 could be taken on the test machine.
+        builder.environment().put("OPENCODE_MANAGEMENT_PORT", "0");
         builder.environment().putAll(environment);
         return builder.start();
     }

@@ -93,6 +93,8 @@ public final class SharedOpenCode {
         runner.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
         runner.addOverrideProperty("opencode.jms.port", "-1");
         runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        // No management server by default: runners of one JVM would share its port. OperabilityIntegrationTest turns it on.
+        runner.addOverrideProperty("opencode.management.enabled", "false");
         return runner;
     }
 

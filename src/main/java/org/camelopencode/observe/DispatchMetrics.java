@@ -1,0 +1,69 @@
+package org.camelopencode.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Micrometer meters of {@code opencode:dispatch} (one instance per meter registry; thread-safe):
+ * <ul>
+ *   <li>{@code opencode.dispatches} counter, tags {@code outcome} ({@code completed|failed}) and {@code kind} (failure
+ *       kind wire name, {@code none} when completed); Prometheus {@code opencode_dispatches_total}</li>
+ *   <li>{@code opencode.tokens} counter, tags {@code model} and {@code type} ({@code input|output|reasoning});
+ *       {@code opencode_tokens_total}</li>
+ *   <li>{@code opencode.cost} counter in USD, tag {@code model}; {@code opencode_cost_total}</li>
+ *   <li>{@code opencode.dispatches.inflight} gauge: attempts started and not decided; {@code opencode_dispatches_inflight}</li>
+ *   <li>{@code opencode.dispatch.duration} timer, tags {@code outcome} and {@code kind}: wall time from dispatch to the
+ *       gate's verdict; {@code opencode_dispatch_duration_seconds_*}</li>
+ * </ul>
+ * One attempt counts once: a task the playbook retries three times counts three dispatches.
+ */
+public final class DispatchMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** @param registry where the meters live (camel-micrometer-prometheus's when {@code camel.metrics.enabled}) */
+    public DispatchMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("opencode.dispatches.inflight", inFlight, AtomicInteger::get)
+                .description("opencode:dispatch attempts started and not decided yet").register(registry);
+    }
+
+    /** An attempt started: the in-flight gauge goes up until {@link #attemptEnded(AttemptOutcome)}. */
+    public void attemptStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /**
+     * An attempt ended: counts it by outcome and kind, adds its tokens and cost under its model, times it and lowers
+     * the in-flight gauge.
+     *
+     * @param outcome how it ended
+     */
+    public void attemptEnded(AttemptOutcome outcome) {
+        inFlight.decrementAndGet();
+        String result = outcome.completed() ? "completed" : "failed";
+        Counter.builder("opencode.dispatches").description("opencode:dispatch attempts by outcome and failure kind")
+                .tag("outcome", result).tag("kind", outcome.kind()).register(registry).increment();
+        Timer.builder("opencode.dispatch.duration").description("opencode:dispatch attempt wall time, dispatch to verdict")
+                .tag("outcome", result).tag("kind", outcome.kind()).register(registry).record(outcome.duration());
+        countTokens(outcome.model(), "input", outcome.tokens().input());
+        countTokens(outcome.model(), "output", outcome.tokens().output());
+        countTokens(outcome.model(), "reasoning", outcome.tokens().reasoning());
+        Counter.builder("opencode.cost").description("cost of opencode:dispatch attempts in USD, by model")
+                .tag("model", outcome.model()).register(registry).increment(Math.max(0, outcome.cost()));
+    }
+
+    /** @return attempts started and not decided yet */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void countTokens(String model, String type, long tokens) {
+        Counter.builder("opencode.tokens").description("tokens used by opencode:dispatch attempts, by model and type")
+                .tag("model", model).tag("type", type).register(registry).increment(Math.max(0, tokens));
+    }
+}
