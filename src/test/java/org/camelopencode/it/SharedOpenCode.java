@@ -93,6 +93,8 @@ public final class SharedOpenCode {
         runner.addOverrideProperty("opencode.dead-letter", work.resolve("dead-letter").toString());
         runner.addOverrideProperty("opencode.jms.port", "-1");
         runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
+        // No status page by default: runners of one JVM (and other builds on this machine) would share its port.
+        runner.addOverrideProperty("opencode.status.enabled", "false");
         return runner;
     }
 
