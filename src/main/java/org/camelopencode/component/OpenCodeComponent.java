@@ -467,14 +467,29 @@ public class OpenCodeComponent extends DefaultComponent {
     }
 
     private void logProgress() {
+        ServerPool pool = serverPool;
+        if (pool != null) {
+            pool.reports().forEach(report -> LOG.info("Fleet: {}", report.describe()));
+        }
+        inFlightProgress().forEach(progress -> LOG.info("Progress: {}", progress.describe()));
+    }
+
+    /**
+     * What every dispatch in flight over HTTP is doing now, on every server this component uses (directly configured
+     * servers and the fleet's current instances), built from each session's events ({@code GET /event}). Dispatches
+     * through the CLI transport are not included.
+     *
+     * @return one entry per attempt in flight, in no particular order; empty when none
+     */
+    public List<org.camelopencode.dispatch.DispatchProgress> inFlightProgress() {
         List<ServerConnection> all = new ArrayList<>(connections.values());
         ServerPool pool = serverPool;
         if (pool != null) {
             all.addAll(pool.connections());
-            pool.reports().forEach(report -> LOG.info("Fleet: {}", report.describe()));
         }
-        all.forEach(connection -> connection.dispatcher().progress()
-                .forEach(progress -> LOG.info("Progress: {}", progress.describe())));
+        List<org.camelopencode.dispatch.DispatchProgress> progress = new ArrayList<>();
+        all.forEach(connection -> progress.addAll(connection.dispatcher().progress()));
+        return progress;
     }
 
     @Override

@@ -108,6 +108,14 @@ public class RunnerConfiguration implements CamelConfiguration {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         context.addService(cluster);
         PlaybookSettings.bind(context, settings);
+        // Status page (routes/status.yaml): the recorder sees every opencode:dispatch attempt, whatever route sends it.
+        StatusRecorder statusRecorder = new StatusRecorder();
+        context.getManagementStrategy().addEventNotifier(statusRecorder);
+        context.getRegistry().bind("opencodeStatus", new StatusPage(component, statusRecorder, java.time.Clock.systemUTC()));
+        if (settings.isTrue("opencode.status.enabled")) {
+            LOG.info("Status page: http://{}:{}/status (JSON at /status/api)", settings.getOrDefault("opencode.status.host", "127.0.0.1"),
+                    settings.getOrDefault("opencode.status.port", "9877"));
+        }
         LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
                 absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
     }

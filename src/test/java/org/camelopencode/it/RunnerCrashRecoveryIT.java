@@ -133,6 +133,8 @@ class RunnerCrashRecoveryIT {
         builder.environment().put("OPENCODE_JMS_PORT", "-1");
         // A free management port: 9876 could be taken on the test machine.
         builder.environment().put("OPENCODE_MANAGEMENT_PORT", "0");
+        // The status page on a free port: a fixed one could be taken by another build on this machine.
+        builder.environment().put("OPENCODE_STATUS_PORT", Integer.toString(freeStatusPort()));
         builder.environment().putAll(environment);
         return builder.start();
     }
@@ -145,5 +147,11 @@ class RunnerCrashRecoveryIT {
             throw new AssertionError(relative + " was not written; runner log:\n" + Files.readString(folder.resolve(log)), missing);
         }
         return JSON.readTree(file.toFile());
+    }
+
+    private static int freeStatusPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -95,6 +95,8 @@ public final class SharedOpenCode {
         runner.addOverrideProperty("opencode.jms.data-dir", work.resolve("broker").toString());
         // No management server by default: runners of one JVM would share its port. OperabilityIntegrationTest turns it on.
         runner.addOverrideProperty("opencode.management.enabled", "false");
+        // No status page by default: runners of one JVM (and other builds on this machine) would share its port.
+        runner.addOverrideProperty("opencode.status.enabled", "false");
         return runner;
     }
 
