@@ -385,6 +385,12 @@ public class OpenCodeComponent extends DefaultComponent {
                 watcher.accept(name, sessionId);
             }
         });
+        dispatcher.setGateLatencyListener(latency -> {
+            org.camelopencode.observe.DispatchMetrics meters = dispatchMetrics();
+            if (meters != null) {
+                meters.gateLatency(latency);
+            }
+        });
         return new ServerConnection(name, client, dispatcher);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.camelopencode.agent.AgentRunTally;
 import org.camelopencode.agent.ServerEventNormalizer;
 import org.camelopencode.client.CreateSessionRequest;
@@ -73,6 +74,7 @@ final class DispatchRun implements EventListener {
     /** Re-attached to a session another process started: no session is created and no prompt sent. */
     private final boolean attached;
     private final SessionCreatedListener sessionListener;
+    private volatile Consumer<Duration> gateLatencyListener;
     private final DispatchOptions options;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -130,6 +132,11 @@ final class DispatchRun implements EventListener {
                 scheduleEvaluation(UNREACHABLE_RECHECK_MILLIS);
             }
         });
+    }
+
+    /** @param listener told, on success, how long the gate took from the session going idle to the verdict */
+    void onGateLatency(Consumer<Duration> listener) {
+        this.gateLatencyListener = listener;
     }
 
     CompletableFuture<DispatchResult> result() {
@@ -616,8 +623,23 @@ final class DispatchRun implements EventListener {
         }
         if (result.complete(timed)) {
             cleanUp();
+            reportGateLatency();
             LOG.info("'{}' completed in {} ms in {} with model {}: {}", request.sessionTitle(), timed.duration().toMillis(), sessionId,
                     timed.model(), DispatchProgress.usage(tally.snapshot()));
+        }
+    }
+
+    /** Completion detection latency: from the moment the session was seen idle to the verdict. */
+    private void reportGateLatency() {
+        Consumer<Duration> listener = gateLatencyListener;
+        long idleSince = idleSinceNanos;
+        if (listener == null || idleSince < 0) {
+            return;
+        }
+        try {
+            listener.accept(Duration.ofNanos(System.nanoTime() - idleSince));
+        } catch (RuntimeException failure) {
+            LOG.debug("Session {}: the gate latency listener failed: {}", sessionId, failure.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.camelopencode.dispatch;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.camelopencode.client.OpenCodeClient;
 
 /**
@@ -31,6 +33,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Set<DispatchRun> running = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<Duration> gateLatencyListener;
     private volatile SessionCreatedListener sessionListener;
 
     /**
@@ -83,7 +86,16 @@ public final class Dispatcher implements AutoCloseable {
         this.sessionListener = listener;
     }
 
+    /**
+     * @param listener told, for every attempt that completes, how long its completion gate took from the moment the
+     *     session was seen idle (event or poll) to the verdict; {@code null} for none. Called on a dispatch worker thread.
+     */
+    public void setGateLatencyListener(Consumer<Duration> listener) {
+        this.gateLatencyListener = listener;
+    }
+
     private CompletableFuture<DispatchResult> run(DispatchRun run) {
+        run.onGateLatency(gateLatencyListener);
         running.add(run);
         run.result().whenComplete((result, failure) -> running.remove(run));
         run.start();

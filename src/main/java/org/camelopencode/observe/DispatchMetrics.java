@@ -57,6 +57,16 @@ public final class DispatchMetrics {
                 .tag("model", outcome.model()).register(registry).increment(Math.max(0, outcome.cost()));
     }
 
+    /**
+     * Records one completion-detection latency: session seen idle -> verdict (timer {@code opencode.gate.latency}).
+     *
+     * @param latency the time the gate took
+     */
+    public void gateLatency(java.time.Duration latency) {
+        Timer.builder("opencode.gate.latency").description("completion gate latency: session seen idle to the verdict")
+                .publishPercentiles(0.5, 0.99).register(registry).record(latency);
+    }
+
     /** @return attempts started and not decided yet */
     public int inFlight() {
         return inFlight.get();

@@ -315,7 +315,8 @@ class DispatcherStubServerTest {
         assertThat(futures.stream().map(future -> future.join().sessionId()).distinct()).hasSize(1000);
         assertThat(stub.sessionCount()).isEqualTo(1000);
         assertThat(stub.eventConnections()).isEqualTo(1);
-        assertThat(running.inFlight()).isZero();
+        // The dispatcher forgets a run in its own completion callback, which may run just after the caller's.
+        await().atMost(Duration.ofSeconds(5)).until(() -> running.inFlight() == 0);
     }
 
     @Test

@@ -110,6 +110,8 @@ class OperabilityIntegrationTest {
         assertThat(sample(text, "opencode_dispatch_duration_seconds_count", Map.of("outcome", "completed", "kind", "none")))
                 .isEqualTo(2.0);
         assertThat(sample(text, "opencode_dispatches_inflight", Map.of())).isEqualTo(0.0);
+        // One gate latency per completed attempt (session seen idle -> verdict).
+        assertThat(sample(text, "opencode_gate_latency_seconds_count", Map.of())).isEqualTo(2.0);
     }
 
     @Test
