@@ -1,0 +1,43 @@
+package org.camelopencode.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Benchmark entry point (issue 9), run by {@code ./bench.sh [rows...]}; not part of the test suite.
+ * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4); none given = all.
+ * Prints each round and a Markdown summary table of what it measured in this run.
+ */
+public final class BenchMain {
+
+    /**
+     * @param args the rows to run; empty for every row
+     * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale") : Arrays.asList(args);
+        System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
+        StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
+        for (String row : rows) {
+            switch (row) {
+                case "throughput" -> {
+                    EventThroughputBench.Result result = EventThroughputBench.run(100_000);
+                    table.append(String.format("| 3 event stream throughput (%d events, %.1f MB per round, 5 rounds) | EventStream median %.0f events/s"
+                            + " (min %.0f, max %.0f); line-reading baseline median %.0f events/s (min %.0f, max %.0f); ratio %.2f |"
+                            + " >= 100,000 events/s |%n",
+                            result.eventsPerRound(), result.bytesPerRound() / 1e6, result.eventStream().median(),
+                            result.eventStream().min(), result.eventStream().max(), result.lineBaseline().median(),
+                            result.lineBaseline().min(), result.lineBaseline().max(),
+                            result.eventStream().median() / result.lineBaseline().median()));
+                }
+                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale");
+            }
+        }
+        System.out.println();
+        System.out.print(table);
+    }
+
+    private BenchMain() {
+    }
+}

@@ -1,0 +1,198 @@
+package org.camelopencode.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A model-free stand-in for {@code opencode serve} on 127.0.0.1:0 for the dispatcher benchmarks: sessions stay busy
+ * after their prompt until {@link #finish(String)} marks one idle with a completed reply and writes its
+ * {@code session.idle} frame to every {@code GET /event} connection. JSON shapes follow the 1.18.33 recordings.
+ * Its threads are named {@code bench-stub-*} so the benchmark can leave them out of the client's thread count.
+ */
+final class DispatchStub implements AutoCloseable {
+
+    static final String THREAD_PREFIX = "bench-stub-";
+    private static final Pattern SESSION_PATH = Pattern.compile("/session/([^/]+)/(prompt_async|message|abort)");
+
+    static {
+        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms each); read once per JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, String> messagesBySession = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> busySessions = new ConcurrentHashMap<>();
+    private final List<HttpExchange> eventStreams = new CopyOnWriteArrayList<>();
+    private final Object eventWriteLock = new Object();
+    private final AtomicInteger sessionCounter = new AtomicInteger();
+    private final AtomicInteger eventConnections = new AtomicInteger();
+    private final AtomicInteger prompts = new AtomicInteger();
+    private volatile Consumer<String> promptListener = sessionId -> { };
+
+    DispatchStub() throws IOException {
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, THREAD_PREFIX + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** @param listener told each session id whose prompt arrived (on a stub thread, after the 204 was sent) */
+    void onPrompt(Consumer<String> listener) {
+        promptListener = listener;
+    }
+
+    int eventConnections() {
+        return eventConnections.get();
+    }
+
+    int openEventStreams() {
+        return eventStreams.size();
+    }
+
+    int prompts() {
+        return prompts.get();
+    }
+
+    /**
+     * Ends the session's turn: idle, a completed reply, then its {@code session.idle} frame.
+     *
+     * @return {@link System#nanoTime()} taken just before the frame was written
+     */
+    long finish(String sessionId) {
+        messagesBySession.put(sessionId, "[" + userMessage(sessionId) + "," + assistantMessage(sessionId) + "]");
+        busySessions.remove(sessionId);
+        byte[] frame = ("data: {\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId
+                + "\"}}\n\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (eventWriteLock) {
+            long now = System.nanoTime();
+            for (HttpExchange stream : eventStreams) {
+                try {
+                    OutputStream body = stream.getResponseBody();
+                    body.write(frame);
+                    body.flush();
+                } catch (IOException gone) {
+                    eventStreams.remove(stream);
+                }
+            }
+            return now;
+        }
+    }
+
+    /** @return true when the session's turn is over (its status reads idle) */
+    boolean isIdle(String sessionId) {
+        return !busySessions.containsKey(sessionId);
+    }
+
+    @Override
+    public void close() {
+        synchronized (eventWriteLock) {
+            eventStreams.forEach(HttpExchange::close);
+            eventStreams.clear();
+        }
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        exchange.getRequestBody().readAllBytes();
+        if (method.equals("GET") && path.equals("/event")) {
+            eventConnections.incrementAndGet();
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            synchronized (eventWriteLock) {
+                OutputStream body = exchange.getResponseBody();
+                body.write("data: {\"type\":\"server.connected\",\"properties\":{}}\n\n".getBytes(StandardCharsets.UTF_8));
+                body.flush();
+                eventStreams.add(exchange);
+            }
+            return;
+        }
+        if (method.equals("POST") && path.equals("/session")) {
+            String id = "ses_bench" + sessionCounter.incrementAndGet();
+            messagesBySession.put(id, "[]");
+            respond(exchange, 200, "{\"id\":\"" + id + "\",\"title\":\"bench\"}");
+        } else if (method.equals("GET") && path.equals("/session/status")) {
+            StringBuilder json = new StringBuilder("{");
+            for (String id : busySessions.keySet()) {
+                json.append(json.length() == 1 ? "" : ",").append('"').append(id).append("\":{\"type\":\"busy\"}");
+            }
+            respond(exchange, 200, json.append('}').toString());
+        } else if (method.equals("GET") && (path.equals("/permission") || path.equals("/question"))) {
+            respond(exchange, 200, "[]");
+        } else {
+            sessionCall(exchange, method, path);
+        }
+    }
+
+    private void sessionCall(HttpExchange exchange, String method, String path) throws IOException {
+        Matcher matcher = SESSION_PATH.matcher(path);
+        String id = matcher.matches() ? matcher.group(1) : null;
+        if (id == null || !messagesBySession.containsKey(id)) {
+            respond(exchange, 404, "{\"name\":\"NotFoundError\",\"data\":{\"message\":\"no session\"}}");
+            return;
+        }
+        switch (method + " " + matcher.group(2)) {
+            case "POST prompt_async" -> {
+                messagesBySession.put(id, "[" + userMessage(id) + "]");
+                busySessions.put(id, Boolean.TRUE);
+                prompts.incrementAndGet();
+                respond(exchange, 204, null);
+                promptListener.accept(id);
+            }
+            case "GET message" -> respond(exchange, 200, messagesBySession.get(id));
+            case "POST abort" -> respond(exchange, 200, "true");
+            default -> respond(exchange, 405, "{\"name\":\"MethodNotAllowed\",\"data\":{}}");
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (body != null) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream output = exchange.getResponseBody()) {
+            output.write(bytes);
+        }
+    }
+
+    private static String userMessage(String sessionId) {
+        return "{\"info\":{\"id\":\"msg_user_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"role\":\"user\",\"time\":{\"created\":1}},\"parts\":[{\"id\":\"prt_u\",\"type\":\"text\",\"text\":\"do it\"}]}";
+    }
+
+    private static String assistantMessage(String sessionId) {
+        return "{\"info\":{\"id\":\"msg_reply_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"role\":\"assistant\",\"agent\":\"build\",\"modelID\":\"echo\",\"providerID\":\"stub\",\"cost\":0,"
+                + "\"tokens\":{\"input\":10,\"output\":5,\"reasoning\":0,\"cache\":{\"read\":0,\"write\":0}},"
+                + "\"time\":{\"created\":2,\"completed\":3},\"finish\":\"stop\"},"
+                + "\"parts\":[{\"id\":\"prt_a\",\"type\":\"text\",\"text\":\"reply to " + sessionId + "\"}]}";
+    }
+}
