@@ -37,6 +37,7 @@ final class DispatchStub implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, String> messagesBySession = new ConcurrentHashMap<>();
     private final Map<String, Boolean> busySessions = new ConcurrentHashMap<>();
+    private final Map<String, Long> idleFrameNanos = new ConcurrentHashMap<>();
     private final List<HttpExchange> eventStreams = new CopyOnWriteArrayList<>();
     private final Object eventWriteLock = new Object();
     private final AtomicInteger sessionCounter = new AtomicInteger();
@@ -90,6 +91,7 @@ final class DispatchStub implements AutoCloseable {
                 + "\"}}\n\n").getBytes(StandardCharsets.UTF_8);
         synchronized (eventWriteLock) {
             long now = System.nanoTime();
+            idleFrameNanos.put(sessionId, now);
             for (HttpExchange stream : eventStreams) {
                 try {
                     OutputStream body = stream.getResponseBody();
@@ -101,6 +103,11 @@ final class DispatchStub implements AutoCloseable {
             }
             return now;
         }
+    }
+
+    /** @return the {@link System#nanoTime()} at which the session's idle frame was written, or null before */
+    Long idleFrameWrittenAt(String sessionId) {
+        return idleFrameNanos.get(sessionId);
     }
 
     /** @return true when the session's turn is over (its status reads idle) */
