@@ -40,6 +40,17 @@ public final class BenchMain {
                             result.eventDriven().percentile(0.99), result.eventDriven().max(), result.polling().median(),
                             result.polling().percentile(0.99)));
                 }
+                case "scale" -> {
+                    ScaleBench.Result result = ScaleBench.run(1000);
+                    table.append(String.format("| 4 scale, %d dispatches in flight against the stub | heap after GC %.1f MB before, %.1f MB in flight"
+                            + " (%d bytes per in-flight dispatch, stub included); client threads %d before, %d in flight (%d in the JVM"
+                            + " with the stub); %d/%d completed with the right reply, %.2f s after the idle frames (launch took %.2f s);"
+                            + " event connections %d | 1 event connection; heap < 256 MB |%n",
+                            result.dispatches(), result.heapBefore() / 1048576.0, result.heapInFlight() / 1048576.0,
+                            result.bytesPerDispatch(), result.clientThreadsBefore(), result.clientThreadsInFlight(),
+                            result.allThreadsInFlight(), result.completedCorrectly(), result.dispatches(),
+                            result.secondsToComplete(), result.secondsToLaunch(), result.eventConnections()));
+                }
                 default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale");
             }
         }
