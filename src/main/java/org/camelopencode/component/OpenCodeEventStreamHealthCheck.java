@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.camelopencode.client.EventStream;
 
 /**
@@ -14,42 +13,31 @@ import org.camelopencode.client.EventStream;
  * heartbeats included), {@code reconnects}. Id {@code opencode-event-stream:<name>}, group {@code opencode};
  * readiness only.
  */
-public final class OpenCodeEventStreamHealthCheck extends AbstractHealthCheck {
+public final class OpenCodeEventStreamHealthCheck extends ServerHealthCheckSupport {
 
     /** Prefix of the check's id; the server's name follows. */
     public static final String PREFIX = "opencode-event-stream:";
-
-    private final OpenCodeComponent component;
-    private final String serverName;
 
     /**
      * @param component  the component using the server
      * @param serverName the server's name ({@code instance-1}, or its URL)
      */
     public OpenCodeEventStreamHealthCheck(OpenCodeComponent component, String serverName) {
-        super("opencode", PREFIX + serverName);
-        this.component = component;
-        this.serverName = serverName;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
+        super(PREFIX, component, serverName);
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Optional<ServerConnection> connection = component.serversInUse().stream()
-                .filter(server -> server.name().equals(serverName)).findFirst().map(OpenCodeComponent.ServerInUse::connection);
+        Optional<ServerConnection> connection = serverInUse().map(OpenCodeComponent.ServerInUse::connection);
         if (connection.isEmpty()) {
-            builder.message("no OpenCode server runs for " + serverName + ", so no event stream").down();
+            builder.message("no OpenCode server runs for " + serverName() + ", so no event stream").down();
             return;
         }
         EventStream stream;
         try {
             stream = connection.get().client().eventStream();
         } catch (IllegalStateException closed) {
-            builder.message("the connection to " + serverName + " is closed").down();
+            builder.message("the connection to " + serverName() + " is closed").down();
             return;
         }
         boolean connected = stream.isConnected();

@@ -3,7 +3,6 @@ package org.camelopencode.component;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.camelopencode.client.Health;
 import org.camelopencode.server.InstanceState;
 
@@ -14,35 +13,24 @@ import org.camelopencode.server.InstanceState;
  * credentials), {@code state} (fleet only), {@code restarts}, {@code version}. Id {@code opencode-server:<name>},
  * group {@code opencode}; readiness only (a lost server is no reason to restart this JVM).
  */
-public final class OpenCodeServerHealthCheck extends AbstractHealthCheck {
+public final class OpenCodeServerHealthCheck extends ServerHealthCheckSupport {
 
     /** Prefix of the check's id; the server's name follows. */
     public static final String PREFIX = "opencode-server:";
-
-    private final OpenCodeComponent component;
-    private final String serverName;
 
     /**
      * @param component  the component using the server
      * @param serverName the server's name ({@code instance-1}, or its URL)
      */
     public OpenCodeServerHealthCheck(OpenCodeComponent component, String serverName) {
-        super("opencode", PREFIX + serverName);
-        this.component = component;
-        this.serverName = serverName;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
+        super(PREFIX, component, serverName);
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Optional<OpenCodeComponent.ServerInUse> found = component.serversInUse().stream()
-                .filter(server -> server.name().equals(serverName)).findFirst();
+        Optional<OpenCodeComponent.ServerInUse> found = serverInUse();
         if (found.isEmpty()) {
-            builder.message("OpenCode server " + serverName + " is no longer in use").down();
+            builder.message("OpenCode server " + serverName() + " is no longer in use").down();
             return;
         }
         OpenCodeComponent.ServerInUse server = found.get();
@@ -52,7 +40,7 @@ public final class OpenCodeServerHealthCheck extends AbstractHealthCheck {
             builder.detail("state", server.state().name());
         }
         if (server.connection() == null) {
-            builder.message("no OpenCode server runs for " + serverName
+            builder.message("no OpenCode server runs for " + serverName()
                     + (server.lastProblem().isEmpty() ? "" : ": " + server.lastProblem())).down();
             return;
         }
@@ -67,7 +55,7 @@ public final class OpenCodeServerHealthCheck extends AbstractHealthCheck {
         if (!health.healthy()) {
             builder.message("GET /global/health on " + server.url() + " answered healthy=false").down();
         } else if (server.state() != null && server.state() != InstanceState.HEALTHY) {
-            builder.message("OpenCode server " + serverName + " is " + server.state()
+            builder.message("OpenCode server " + serverName() + " is " + server.state()
                     + (server.lastProblem().isEmpty() ? "" : ": " + server.lastProblem())).down();
         } else {
             builder.up();
