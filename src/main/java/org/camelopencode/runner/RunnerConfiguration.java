@@ -38,23 +38,22 @@ public class RunnerConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        RunnerProperties settings = new RunnerProperties(properties);
+        RunnerProperties settings = new RunnerProperties(context.getPropertiesComponent());
         // Camel may have created the component already (discovered through its service file): configure that one.
         OpenCodeComponent component = context.getComponent("opencode", OpenCodeComponent.class);
         OpenCodeConfiguration configuration = component.getConfiguration();
-        String serverUrl = property(properties, "opencode.server.url");
-        String model = property(properties, "opencode.model");
+        String serverUrl = settings.get("opencode.server.url");
+        String model = settings.get("opencode.model");
         configuration.setServerUrl(serverUrl);
-        configuration.setUsername(orDefault(property(properties, "opencode.server.username"), "opencode"));
-        configuration.setPassword(property(properties, "opencode.server.password"));
+        configuration.setUsername(settings.getOrDefault("opencode.server.username", "opencode"));
+        configuration.setPassword(settings.get("opencode.server.password"));
         configuration.setModel(model);
-        configuration.setTimeout(orDefault(property(properties, "opencode.timeout"), "PT5M"));
+        configuration.setTimeout(settings.getOrDefault("opencode.timeout", "PT5M"));
         configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));
         configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
         configuration.setApprovalTimeToLive(settings.getOrDefault("opencode.approvals.time-to-live", "PT30M"));
         component.setProgressInterval(settings.getOrDefault("opencode.progress-interval", "PT10S"));
-        configureLedger(component, settings, property(properties, "opencode.inbox"));
+        configureLedger(component, settings, settings.get("opencode.inbox"));
         if (settings.isTrue("opencode.tracing.enabled")) {
             String endpoint = settings.getOrDefault("opencode.tracing.otlp-endpoint", "http://127.0.0.1:4318/v1/traces");
             component.setTracing(org.camelopencode.observe.TracingSetup.configure(context, endpoint,
@@ -69,9 +68,9 @@ public class RunnerConfiguration implements CamelConfiguration {
                     settings.getOrDefault("opencode.approvals.reply-queue", "opencode.approvals.replies"));
         }
         if (serverUrl == null) {
-            component.setBinary(property(properties, "opencode.binary"));
-            component.setManagedStateDirectory(property(properties, "opencode.state-dir"));
-            component.setManagedProjectDirectory(property(properties, "opencode.project-dir"));
+            component.setBinary(settings.get("opencode.binary"));
+            component.setManagedStateDirectory(settings.get("opencode.state-dir"));
+            component.setManagedProjectDirectory(settings.get("opencode.project-dir"));
             configureFleet(component, settings);
             OpenCodeConfig serverConfig = new OpenCodeConfig();
             if (model == null && configuredProviderKey() == null) {
@@ -94,7 +93,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the OpenCode server at {} as user {}", serverUrl, configuration.getUsername());
         }
-        String deadLetter = property(properties, "opencode.dead-letter");
+        String deadLetter = settings.get("opencode.dead-letter");
         context.getRegistry().bind("fileDropSteps", new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter)));
         context.getRegistry().bind("messageTaskSteps", new MessageTaskSteps());
         context.getRegistry().bind("pipelineSteps", new PipelineSteps(context.getRegistry().lookupByNameAndType("fileDropSteps", FileDropSteps.class)));
@@ -116,8 +115,8 @@ public class RunnerConfiguration implements CamelConfiguration {
             LOG.info("Status page: http://{}:{}/status (JSON at /status/api)", settings.getOrDefault("opencode.status.host", "127.0.0.1"),
                     settings.getOrDefault("opencode.status.port", "9877"));
         }
-        LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(properties, "opencode.inbox"),
-                absolute(properties, "opencode.outbox"), absolute(properties, "opencode.dead-letter"));
+        LOG.info("File drop: tasks from {}, results to {}, failures to {}", absolute(settings, "opencode.inbox"),
+                absolute(settings, "opencode.outbox"), absolute(settings, "opencode.dead-letter"));
     }
 
     /**
@@ -160,17 +159,8 @@ public class RunnerConfiguration implements CamelConfiguration {
         }).findFirst().orElse(null);
     }
 
-    /** Reads a property through Camel (so -D and environment variables override), blank = unset. */
-    private static String property(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).filter(value -> !value.isBlank()).map(String::strip).orElse(null);
-    }
-
-    private static String absolute(PropertiesComponent properties, String key) {
-        String folder = property(properties, key);
+    private static String absolute(RunnerProperties settings, String key) {
+        String folder = settings.get(key);
         return folder == null ? "(" + key + " unset)" : java.nio.file.Path.of(folder).toAbsolutePath().normalize().toString();
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null ? fallback : value;
     }
 }
