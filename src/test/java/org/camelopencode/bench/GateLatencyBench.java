@@ -127,13 +127,8 @@ final class GateLatencyBench {
     }
 
     static void awaitEventConnection(DispatchStub stub) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (stub.openEventStreams() < 1) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the dispatcher did not open GET /event within 10 s");
-            }
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await("the dispatcher opens GET /event").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(10)).until(() -> stub.openEventStreams() >= 1);
     }
 
     private GateLatencyBench() {

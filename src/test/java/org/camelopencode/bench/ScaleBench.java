@@ -44,13 +44,8 @@ final class ScaleBench {
             for (int index = 0; index < count; index++) {
                 futures.add(dispatcher.dispatch(DispatchRequest.of("task " + index, Duration.ofMinutes(5))));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (stub.prompts() < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + stub.prompts() + " of " + count + " prompts arrived within 120 s");
-                }
-                Thread.sleep(20);
-            }
+            org.awaitility.Awaitility.await("all " + count + " prompts arrive").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> stub.prompts() >= count);
             double secondsToLaunch = (System.nanoTime() - launchStart) / 1e9;
             if (dispatcher.inFlight() != count) {
                 throw new IllegalStateException("expected " + count + " in flight, the dispatcher has " + dispatcher.inFlight());
