@@ -100,6 +100,12 @@ final class DispatchRun implements EventListener {
     private final AtomicBoolean overBudget = new AtomicBoolean();
     /** The latest status seen (event or poll); a {@code retry} one says when OpenCode tries the provider again. */
     private volatile SessionStatus latestStatus;
+    /**
+     * Set by an idle event of the live stream, cleared by a busy one and by each prompt: the next evaluation may skip
+     * {@code GET /session/status} (one round trip less between the turn's end and the result). Polls, reconnects and
+     * settle re-checks still ask the server.
+     */
+    private final AtomicBoolean idleReportedByEvent = new AtomicBoolean();
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -238,13 +244,16 @@ final class DispatchRun implements EventListener {
         countProgress(event);
         if (event instanceof SessionIdle) {
             markIdle();
+            idleReportedByEvent.set(true);
             requestEvaluation();
         } else if (event instanceof SessionStatusChanged changed) {
             latestStatus = changed.status();
             if (changed.status() == null || changed.status().isIdle()) {
                 markIdle();
+                idleReportedByEvent.set(true);
                 requestEvaluation();
             } else {
+                idleReportedByEvent.set(false);
                 idleSinceNanos = -1;
             }
         } else if (event instanceof PermissionAsked asked) {
@@ -340,10 +349,17 @@ final class DispatchRun implements EventListener {
 
     private void evaluate() {
         try {
-            SessionStatus status = client.sessionStatuses().getOrDefault(sessionId, SessionStatus.idle());
-            latestStatus = status;
+            boolean busy;
+            if (idleReportedByEvent.getAndSet(false)) {
+                // A stale idle (e.g. of the turn before a stricter JSON prompt) only leads to a Pending verdict and a
+                // settle re-check, which asks the server.
+                busy = false;
+            } else {
+                SessionStatus status = client.sessionStatuses().getOrDefault(sessionId, SessionStatus.idle());
+                latestStatus = status;
+                busy = !status.isIdle();
+            }
             unreachableSinceNanos = -1;
-            boolean busy = !status.isIdle();
             if (busy) {
                 idleSinceNanos = -1;
                 checkPendingRequests();
@@ -414,6 +430,7 @@ final class DispatchRun implements EventListener {
         jsonRetriesUsed++;
         rejectedReplyId = rejected.info().id();
         idleSinceNanos = -1;
+        idleReportedByEvent.set(false);
         lastSessionError = null;
         LOG.info("Session {}: reply {} was not the expected JSON ({}); asking again, stricter JSON retry {} of {}", sessionId,
                 rejectedReplyId, reason, jsonRetriesUsed, request.limits().jsonRetries());

@@ -99,6 +99,38 @@ class DispatcherStubServerTest {
     }
 
     @Test
+    void anIdleEventIsTrustedSoTheResultNeedsOnlyTheMessagesRead() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        int statusReadsBefore = stub.statusReads();
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "done", null));
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("done");
+        // One round trip between the turn's end and the result: the event already said the session is idle.
+        assertThat(stub.statusReads()).isEqualTo(statusReadsBefore);
+        assertThat(session.messageReads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleEventWithoutAReplyYetIsCheckedAgainstTheServersStatus() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        session.busy();
+        // A stale idle (the server still says busy, no reply yet): the settle re-check asks GET /session/status.
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stub.statusReads() >= 1 && session.messageReads.get() >= 1);
+        assertThat(future).isNotDone();
+
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "later", null));
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("later");
+        assertThat(session.aborts.get()).isZero();
+    }
+
+    @Test
     void lostEventsAreCaughtByTheSafetyPoll() throws Exception {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(POLL),
                 DispatchRequest.of("do it", TASK_TIMEOUT));
