@@ -21,7 +21,7 @@ public final class BenchMain {
      * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
      */
     public static void main(String[] args) throws Exception {
-        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale") : Arrays.asList(args);
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end") : Arrays.asList(args);
         System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
         StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
@@ -57,7 +57,26 @@ public final class BenchMain {
                             result.allThreadsInFlight(), result.completedCorrectly(), result.dispatches(),
                             result.secondsToComplete(), result.secondsToLaunch(), result.eventConnections()));
                 }
-                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale");
+                case "end-to-end" -> {
+                    EndToEndBench.Result result = EndToEndBench.run(5, 30);
+                    double plain = result.plainHttp().median();
+                    table.append(String.format("| 1 end-to-end, opencode %s, instant scripted model, %d tasks each, interleaved |"
+                            + " median wall per task: component %.1f ms (p10 %.1f, p90 %.1f) = %.2fx; plain HTTP %.1f ms (p10 %.1f, p90 %.1f) = 1.00x;"
+                            + " opencode run --attach %.1f ms (p10 %.1f, p90 %.1f) = %.2fx (component %.1fx faster); peak resident memory:"
+                            + " component JVM %.0f MB = %.2fx, plain HTTP JVM %.0f MB = 1.00x, opencode run median %.0f MB per process = %.2fx;"
+                            + " peak heap: component %.1f MB, plain HTTP %.1f MB | <= 1.10x plain HTTP; >= 4x faster than the CLI |%n",
+                            result.version(), result.component().count(),
+                            result.component().median(), result.component().percentile(0.1), result.component().percentile(0.9),
+                            result.component().median() / plain, plain, result.plainHttp().percentile(0.1), result.plainHttp().percentile(0.9),
+                            result.cli().median(), result.cli().percentile(0.1), result.cli().percentile(0.9), result.cli().median() / plain,
+                            result.cli().median() / result.component().median(),
+                            result.componentMemory().peakResidentBytes() / 1048576.0,
+                            (double) result.componentMemory().peakResidentBytes() / result.plainHttpMemory().peakResidentBytes(),
+                            result.plainHttpMemory().peakResidentBytes() / 1048576.0, result.cliPeakResident().median() / 1048576.0,
+                            result.cliPeakResident().median() / result.plainHttpMemory().peakResidentBytes(),
+                            result.componentMemory().peakHeapBytes() / 1048576.0, result.plainHttpMemory().peakHeapBytes() / 1048576.0));
+                }
+                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end");
             }
         }
         System.out.println();
