@@ -19,6 +19,7 @@ import org.camelopencode.client.CreateSessionRequest;
 import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageError;
+import org.camelopencode.client.MessageUpdated;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.OpenCodeApiException;
 import org.camelopencode.client.OpenCodeAuthenticationException;
@@ -256,6 +257,11 @@ final class DispatchRun implements EventListener {
                 idleReportedByEvent.set(false);
                 idleSinceNanos = -1;
             }
+        } else if (event instanceof MessageUpdated updated && idleSinceNanos >= 0 && updated.info() != null
+                && updated.info().isAssistant() && updated.info().isCompleted()) {
+            // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
+            idleReportedByEvent.set(true);
+            requestEvaluation();
         } else if (event instanceof PermissionAsked asked) {
             submit(() -> interruptions.onPermission(sessionId, asked.request()));
         } else if (event instanceof QuestionAsked asked) {

@@ -114,6 +114,24 @@ class DispatcherStubServerTest {
     }
 
     @Test
+    void theFinalMessageUpdatedAfterIdleIsJudgedAtOnce() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "half", "incomplete"));
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.messageReads.get() >= 1);
+
+        // From now on GET /session/status says busy: only the message.updated event can end the wait.
+        session.status = "busy";
+        session.messagesJson = "[" + OpenCodeApiStub.userMessage(session.id) + ","
+                + OpenCodeApiStub.assistantMessage(session.id, "final", null) + "]";
+        stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("final");
+    }
+
+    @Test
     void anIdleEventWithoutAReplyYetIsCheckedAgainstTheServersStatus() throws Exception {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
                 DispatchRequest.of("do it", TASK_TIMEOUT));

@@ -312,6 +312,14 @@ final class OpenCodeApiStub implements AutoCloseable {
                 + "\"parts\":[" + (text == null ? "" : "{\"id\":\"prt_a\",\"type\":\"text\",\"text\":\"" + text + "\"}") + "]}";
     }
 
+    /** A {@code message.updated} frame for the completed reply of {@link #assistantMessage(String, String, String)}. */
+    static String replyCompleted(String sessionId) {
+        String message = assistantMessage(sessionId, "ignored", null);
+        String info = message.substring("{\"info\":".length(), message.indexOf(",\"parts\":"));
+        return "{\"id\":\"evt_msg\",\"type\":\"message.updated\",\"properties\":{\"sessionID\":\"" + sessionId
+                + "\",\"info\":" + info + "}}";
+    }
+
     static String sessionIdle(String sessionId) {
         return "{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
     }
