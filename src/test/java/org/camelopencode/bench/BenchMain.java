@@ -21,7 +21,7 @@ public final class BenchMain {
      * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
      */
     public static void main(String[] args) throws Exception {
-        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end") : Arrays.asList(args);
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out") : Arrays.asList(args);
         System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
         StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
@@ -49,11 +49,11 @@ public final class BenchMain {
                 case "scale" -> {
                     ScaleBench.Result result = ScaleBench.run(1000);
                     table.append(String.format("| 4 scale, %d dispatches in flight against the stub | heap after GC %.1f MB before, %.1f MB in flight"
-                            + " (%d bytes per in-flight dispatch, stub included); client threads %d before, %d in flight (%d in the JVM"
+                            + " (%d bytes per in-flight dispatch, stub included), peak heap %.1f MB (uncollected garbage included); client threads %d before, %d in flight (%d in the JVM"
                             + " with the stub); %d/%d completed with the right reply, %.2f s after the idle frames (launch took %.2f s);"
                             + " event connections %d | 1 event connection; heap < 256 MB |%n",
                             result.dispatches(), result.heapBefore() / 1048576.0, result.heapInFlight() / 1048576.0,
-                            result.bytesPerDispatch(), result.clientThreadsBefore(), result.clientThreadsInFlight(),
+                            result.bytesPerDispatch(), result.peakHeap() / 1048576.0, result.clientThreadsBefore(), result.clientThreadsInFlight(),
                             result.allThreadsInFlight(), result.completedCorrectly(), result.dispatches(),
                             result.secondsToComplete(), result.secondsToLaunch(), result.eventConnections()));
                 }
@@ -76,7 +76,22 @@ public final class BenchMain {
                             result.cliPeakResident().median() / result.plainHttpMemory().peakResidentBytes(),
                             result.componentMemory().peakHeapBytes() / 1048576.0, result.plainHttpMemory().peakHeapBytes() / 1048576.0));
                 }
-                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end");
+                case "scale-out" -> {
+                    List<ScaleOutBench.FleetResult> results = ScaleOutBench.run(1, 2, 3);
+                    double single = results.get(0).tasksPerSecond().median();
+                    for (ScaleOutBench.FleetResult result : results) {
+                        table.append(String.format("| 5 scale-out, %d managed server(s), %d tasks per round, %d in flight, %d rounds |"
+                                + " median %.2f tasks/s (min %.2f, max %.2f) = %.2fx one server; machine CPU median %.0f%%; CPU per task: servers %.0f ms,"
+                                + " this JVM (component + scripted model) %.0f ms;"
+                                + " fleet resident memory %.0f MB; fleet started in %.1f s | - |%n",
+                                result.servers(), ScaleOutBench.TASKS_PER_ROUND, ScaleOutBench.CONCURRENCY, result.tasksPerSecond().count(),
+                                result.tasksPerSecond().median(), result.tasksPerSecond().min(), result.tasksPerSecond().max(),
+                                result.tasksPerSecond().median() / single, result.cpuLoad().median(),
+                                result.serverCpuMillisPerTask().median(), result.jvmCpuMillisPerTask().median(),
+                                result.fleetResidentBytes() / 1048576.0, result.secondsToStart()));
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end, scale-out");
             }
         }
         System.out.println();

@@ -2,6 +2,8 @@ package org.camelopencode.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,8 @@ final class ScaleBench {
 
     /** Measured figures; heap in bytes (after {@link System#gc()}, stub included: same JVM). */
     record Result(int dispatches, long heapBefore, long heapInFlight, int clientThreadsBefore, int clientThreadsInFlight,
-            int allThreadsInFlight, int completedCorrectly, double secondsToComplete, double secondsToLaunch, int eventConnections) {
+            int allThreadsInFlight, int completedCorrectly, double secondsToComplete, double secondsToLaunch, int eventConnections,
+            long peakHeap) {
 
         long bytesPerDispatch() {
             return (heapInFlight - heapBefore) / dispatches;
@@ -38,6 +41,7 @@ final class ScaleBench {
                 Dispatcher dispatcher = new Dispatcher(client, DispatchOptions.defaults())) {
             GateLatencyBench.awaitEventConnection(stub);
             long heapBefore = heapUsedAfterGc();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             int threadsBefore = clientThreads();
             long launchStart = System.nanoTime();
             List<CompletableFuture<DispatchResult>> futures = new ArrayList<>();
@@ -66,8 +70,14 @@ final class ScaleBench {
             }
             double secondsToComplete = (System.nanoTime() - finishStart) / 1e9;
             return new Result(count, heapBefore, heapInFlight, threadsBefore, threadsInFlight, allThreads, correct,
-                    secondsToComplete, secondsToLaunch, stub.eventConnections());
+                    secondsToComplete, secondsToLaunch, stub.eventConnections(), peakHeapSinceReset());
         }
+    }
+
+    /** Sum of the heap pools' peaks: garbage not yet collected included, so an upper bound of what was live. */
+    private static long peakHeapSinceReset() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     }
 
     private static long heapUsedAfterGc() {
