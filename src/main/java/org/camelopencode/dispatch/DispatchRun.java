@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.camelopencode.agent.AgentRunTally;
 import org.camelopencode.agent.ServerEventNormalizer;
@@ -19,6 +22,8 @@ import org.camelopencode.client.CreateSessionRequest;
 import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageError;
+import org.camelopencode.client.MessagePartDelta;
+import org.camelopencode.client.MessagePartUpdated;
 import org.camelopencode.client.MessageUpdated;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.OpenCodeApiException;
@@ -107,6 +112,14 @@ final class DispatchRun implements EventListener {
      * settle re-checks still ask the server.
      */
     private final AtomicBoolean idleReportedByEvent = new AtomicBoolean();
+    /** Counts {@code message.updated}, {@code message.part.updated} and {@code message.part.delta} of the session. */
+    private final AtomicLong contentEvents = new AtomicLong();
+    /** The read started when the final reply completed, before idle; used only if no content event came after it. */
+    private volatile EarlyRead earlyRead;
+
+    /** A read of the messages started at content event number {@code contentEventsAtStart}. */
+    private record EarlyRead(long contentEventsAtStart, CompletableFuture<List<MessageWithParts>> messages) {
+    }
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -243,6 +256,9 @@ final class DispatchRun implements EventListener {
             return;
         }
         countProgress(event);
+        if (event instanceof MessageUpdated || event instanceof MessagePartUpdated || event instanceof MessagePartDelta) {
+            contentEvents.incrementAndGet();
+        }
         if (event instanceof SessionIdle) {
             markIdle();
             idleReportedByEvent.set(true);
@@ -257,11 +273,15 @@ final class DispatchRun implements EventListener {
                 idleReportedByEvent.set(false);
                 idleSinceNanos = -1;
             }
-        } else if (event instanceof MessageUpdated updated && idleSinceNanos >= 0 && updated.info() != null
-                && updated.info().isAssistant() && updated.info().isCompleted()) {
-            // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
-            idleReportedByEvent.set(true);
-            requestEvaluation();
+        } else if (event instanceof MessageUpdated updated && updated.info() != null && updated.info().isAssistant()
+                && updated.info().isCompleted()) {
+            if (idleSinceNanos >= 0) {
+                // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
+                idleReportedByEvent.set(true);
+                requestEvaluation();
+            } else if (updated.info().finish() != null && !"tool-calls".equals(updated.info().finish())) {
+                readEarly();
+            }
         } else if (event instanceof PermissionAsked asked) {
             submit(() -> interruptions.onPermission(sessionId, asked.request()));
         } else if (event instanceof QuestionAsked asked) {
@@ -372,7 +392,10 @@ final class DispatchRun implements EventListener {
                 return;
             }
             markIdle();
-            List<MessageWithParts> messages = readMessages();
+            List<MessageWithParts> messages = messagesAfterIdle();
+            if (messages == null) {
+                return;
+            }
             GateVerdict verdict = CompletionGate.judge(request, sessionId, false, notYetJudged(messages), schemaCheck);
             if (verdict instanceof GateVerdict.Completed completed) {
                 complete(completed.result(), messages);
@@ -437,6 +460,7 @@ final class DispatchRun implements EventListener {
         rejectedReplyId = rejected.info().id();
         idleSinceNanos = -1;
         idleReportedByEvent.set(false);
+        earlyRead = null;
         lastSessionError = null;
         LOG.info("Session {}: reply {} was not the expected JSON ({}); asking again, stricter JSON retry {} of {}", sessionId,
                 rejectedReplyId, reason, jsonRetriesUsed, request.limits().jsonRetries());
@@ -452,6 +476,46 @@ final class DispatchRun implements EventListener {
         }
         finishWith(new OpenCodeFailureException(failed.kind(), message, sessionId, null, null)
                 .withRetryAfter(RetryAfter.fromError(failed.error(), Instant.now())));
+    }
+
+    /**
+     * The final reply completed while the session is still busy: {@code session.idle} follows within milliseconds, so
+     * read the messages now and save that round trip after idle (what a synchronous prompt call saves too).
+     */
+    private void readEarly() {
+        CompletableFuture<List<MessageWithParts>> read = new CompletableFuture<>();
+        earlyRead = new EarlyRead(contentEvents.get(), read);
+        submit(() -> {
+            try {
+                read.complete(readMessages());
+            } catch (RuntimeException failed) {
+                read.completeExceptionally(failed);
+            }
+        });
+    }
+
+    /**
+     * @return the early read when nothing in the session changed since it started (every change of a message is an
+     *     event, and the stream delivers them before {@code session.idle}); else a new read; null when the early read
+     *     is still running: the evaluation is requested again when it ends (never block a worker on another worker)
+     */
+    private List<MessageWithParts> messagesAfterIdle() {
+        EarlyRead early = earlyRead;
+        earlyRead = null;
+        if (early != null && early.contentEventsAtStart() == contentEvents.get()) {
+            if (!early.messages().isDone()) {
+                earlyRead = early;
+                idleReportedByEvent.set(true);
+                early.messages().whenComplete((messages, failure) -> requestEvaluation());
+                return null;
+            }
+            try {
+                return early.messages().join();
+            } catch (CompletionException | CancellationException failed) {
+                // read again below: that read reports what went wrong
+            }
+        }
+        return readMessages();
     }
 
     /** Reads the session's messages, oldest first; see {@link #newestReadableMessages()} for schema prompts. */

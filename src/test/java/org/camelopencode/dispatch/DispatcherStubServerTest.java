@@ -132,6 +132,42 @@ class DispatcherStubServerTest {
     }
 
     @Test
+    void theFinalReplyIsReadWhenItCompletesSoIdleNeedsNoFurtherRoundTrip() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        int statusReadsBefore = stub.statusReads();
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "early", null));
+        stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.messageReads.get() == 1);
+        assertThat(future).isNotDone(); // the reply is read, but only idle ends the turn
+
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("early");
+        assertThat(session.messageReads.get()).isEqualTo(1);
+        assertThat(stub.statusReads()).isEqualTo(statusReadsBefore);
+    }
+
+    @Test
+    void anEarlyReadIsDroppedWhenTheSessionChangesBeforeIdle() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "first", null));
+        stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.messageReads.get() == 1);
+
+        // The turn goes on after the early read (a part changes): what was read early is stale.
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "second", null));
+        stub.pushEvent(OpenCodeApiStub.stepFinished(session.id, 1, 1, 0));
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("second");
+        assertThat(session.messageReads.get()).isEqualTo(2);
+    }
+
+    @Test
     void anIdleEventWithoutAReplyYetIsCheckedAgainstTheServersStatus() throws Exception {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
                 DispatchRequest.of("do it", TASK_TIMEOUT));
