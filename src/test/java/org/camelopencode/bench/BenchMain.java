@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Benchmark entry point (issue 9), run by {@code ./bench.sh [rows...]}; not part of the test suite.
- * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4); none given = all.
+ * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4), {@code end-to-end} (row 1, real
+ * {@code opencode serve}) and {@code scale-out} (row 5, managed fleets of 1, 2 and 3 real servers); none given = all.
  * Prints each round and a Markdown summary table of what it measured in this run.
  */
 public final class BenchMain {
