@@ -5,16 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.camelopencode.agent.AgentRunTally;
 import org.camelopencode.agent.ServerEventNormalizer;
@@ -22,8 +19,6 @@ import org.camelopencode.client.CreateSessionRequest;
 import org.camelopencode.client.EventListener;
 import org.camelopencode.client.EventStream;
 import org.camelopencode.client.MessageError;
-import org.camelopencode.client.MessagePartDelta;
-import org.camelopencode.client.MessagePartUpdated;
 import org.camelopencode.client.MessageUpdated;
 import org.camelopencode.client.MessageWithParts;
 import org.camelopencode.client.OpenCodeApiException;
@@ -112,14 +107,8 @@ final class DispatchRun implements EventListener {
      * settle re-checks still ask the server.
      */
     private final AtomicBoolean idleReportedByEvent = new AtomicBoolean();
-    /** Counts {@code message.updated}, {@code message.part.updated} and {@code message.part.delta} of the session. */
-    private final AtomicLong contentEvents = new AtomicLong();
-    /** The read started when the final reply completed, before idle; used only if no content event came after it. */
-    private volatile EarlyRead earlyRead;
-
-    /** A read of the messages started at content event number {@code contentEventsAtStart}. */
-    private record EarlyRead(long contentEventsAtStart, CompletableFuture<List<MessageWithParts>> messages) {
-    }
+    /** The messages as the session's events describe them: a finished turn needs no read of the server. */
+    private final EventTranscript transcript = new EventTranscript();
 
     DispatchRun(OpenCodeClient client, DispatchRequest request, DispatchOptions options,
             ScheduledExecutorService scheduler, ExecutorService workers) {
@@ -256,9 +245,7 @@ final class DispatchRun implements EventListener {
             return;
         }
         countProgress(event);
-        if (event instanceof MessageUpdated || event instanceof MessagePartUpdated || event instanceof MessagePartDelta) {
-            contentEvents.incrementAndGet();
-        }
+        transcript.accept(event);
         if (event instanceof SessionIdle) {
             markIdle();
             idleReportedByEvent.set(true);
@@ -279,8 +266,6 @@ final class DispatchRun implements EventListener {
                 // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
                 idleReportedByEvent.set(true);
                 requestEvaluation();
-            } else if (updated.info().finish() != null && !"tool-calls".equals(updated.info().finish())) {
-                readEarly();
             }
         } else if (event instanceof PermissionAsked asked) {
             submit(() -> interruptions.onPermission(sessionId, asked.request()));
@@ -334,6 +319,7 @@ final class DispatchRun implements EventListener {
     @Override
     public void onConnected(boolean reconnected) {
         if (reconnected) {
+            transcript.missedEvents();
             // Events missed while disconnected are not replayed: re-sync from status and messages.
             requestEvaluation();
         }
@@ -341,6 +327,7 @@ final class DispatchRun implements EventListener {
 
     @Override
     public void onDisconnected(Throwable cause) {
+        transcript.missedEvents();
         requestEvaluation();
     }
 
@@ -376,7 +363,8 @@ final class DispatchRun implements EventListener {
     private void evaluate() {
         try {
             boolean busy;
-            if (idleReportedByEvent.getAndSet(false)) {
+            boolean idleByEvent = idleReportedByEvent.getAndSet(false);
+            if (idleByEvent) {
                 // A stale idle (e.g. of the turn before a stricter JSON prompt) only leads to a Pending verdict and a
                 // settle re-check, which asks the server.
                 busy = false;
@@ -392,10 +380,10 @@ final class DispatchRun implements EventListener {
                 return;
             }
             markIdle();
-            List<MessageWithParts> messages = messagesAfterIdle();
-            if (messages == null) {
+            if (idleByEvent && completedFromEvents()) {
                 return;
             }
+            List<MessageWithParts> messages = readMessages();
             GateVerdict verdict = CompletionGate.judge(request, sessionId, false, notYetJudged(messages), schemaCheck);
             if (verdict instanceof GateVerdict.Completed completed) {
                 complete(completed.result(), messages);
@@ -460,7 +448,6 @@ final class DispatchRun implements EventListener {
         rejectedReplyId = rejected.info().id();
         idleSinceNanos = -1;
         idleReportedByEvent.set(false);
-        earlyRead = null;
         lastSessionError = null;
         LOG.info("Session {}: reply {} was not the expected JSON ({}); asking again, stricter JSON retry {} of {}", sessionId,
                 rejectedReplyId, reason, jsonRetriesUsed, request.limits().jsonRetries());
@@ -479,43 +466,26 @@ final class DispatchRun implements EventListener {
     }
 
     /**
-     * The final reply completed while the session is still busy: {@code session.idle} follows within milliseconds, so
-     * read the messages now and save that round trip after idle (what a synchronous prompt call saves too).
+     * The happy path without a round trip: idle by event, and the session's own events show a complete, valid reply
+     * (what the server would list: the events are its updates of those messages). Anything else, including every
+     * failure, is judged on a read of the server.
+     *
+     * @return true when the attempt completed
      */
-    private void readEarly() {
-        CompletableFuture<List<MessageWithParts>> read = new CompletableFuture<>();
-        earlyRead = new EarlyRead(contentEvents.get(), read);
-        submit(() -> {
-            try {
-                read.complete(readMessages());
-            } catch (RuntimeException failed) {
-                read.completeExceptionally(failed);
-            }
-        });
-    }
-
-    /**
-     * @return the early read when nothing in the session changed since it started (every change of a message is an
-     *     event, and the stream delivers them before {@code session.idle}); else a new read; null when the early read
-     *     is still running: the evaluation is requested again when it ends (never block a worker on another worker)
-     */
-    private List<MessageWithParts> messagesAfterIdle() {
-        EarlyRead early = earlyRead;
-        earlyRead = null;
-        if (early != null && early.contentEventsAtStart() == contentEvents.get()) {
-            if (!early.messages().isDone()) {
-                earlyRead = early;
-                idleReportedByEvent.set(true);
-                early.messages().whenComplete((messages, failure) -> requestEvaluation());
-                return null;
-            }
-            try {
-                return early.messages().join();
-            } catch (CompletionException | CancellationException failed) {
-                // read again below: that read reports what went wrong
-            }
+    private boolean completedFromEvents() {
+        if (attached) {
+            return false; // watched from the middle of the session: its events are not all here
         }
-        return readMessages();
+        Optional<List<MessageWithParts>> seen = transcript.messages();
+        if (seen.isEmpty()) {
+            return false;
+        }
+        List<MessageWithParts> messages = seen.get();
+        if (CompletionGate.judge(request, sessionId, false, notYetJudged(messages), schemaCheck) instanceof GateVerdict.Completed completed) {
+            complete(completed.result(), messages);
+            return true;
+        }
+        return false;
     }
 
     /** Reads the session's messages, oldest first; see {@link #newestReadableMessages()} for schema prompts. */

@@ -132,39 +132,50 @@ class DispatcherStubServerTest {
     }
 
     @Test
-    void theFinalReplyIsReadWhenItCompletesSoIdleNeedsNoFurtherRoundTrip() throws Exception {
+    void aTurnWhoseEventsShowACompleteReplyEndsWithoutReadingTheServer() throws Exception {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
                 DispatchRequest.of("do it", TASK_TIMEOUT));
         StubSession session = stub.onlySession();
         int statusReadsBefore = stub.statusReads();
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "early", null));
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "on the server", null));
+        stub.pushEvent(OpenCodeApiStub.replyText(session.id, "from the events"));
         stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
-        await().atMost(Duration.ofSeconds(5)).until(() -> session.messageReads.get() == 1);
-        assertThat(future).isNotDone(); // the reply is read, but only idle ends the turn
-
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
 
-        assertThat(future.get(10, SECONDS).text()).isEqualTo("early");
-        assertThat(session.messageReads.get()).isEqualTo(1);
+        DispatchResult result = future.get(10, SECONDS);
+        assertThat(result.text()).isEqualTo("from the events");
+        assertThat(result.tokens().input()).isEqualTo(10);
+        assertThat(session.messageReads.get()).isZero();
         assertThat(stub.statusReads()).isEqualTo(statusReadsBefore);
     }
 
     @Test
-    void anEarlyReadIsDroppedWhenTheSessionChangesBeforeIdle() throws Exception {
+    void aReplyTheEventsShowAsFailedIsJudgedOnTheServersMessages() throws Exception {
         CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
                 DispatchRequest.of("do it", TASK_TIMEOUT));
         StubSession session = stub.onlySession();
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "first", null));
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "the server's text", null));
+        // The events show the reply completed but no text part: a failure is never decided on events alone.
         stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
-        await().atMost(Duration.ofSeconds(5)).until(() -> session.messageReads.get() == 1);
-
-        // The turn goes on after the early read (a part changes): what was read early is stale.
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "second", null));
-        stub.pushEvent(OpenCodeApiStub.stepFinished(session.id, 1, 1, 0));
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
 
-        assertThat(future.get(10, SECONDS).text()).isEqualTo("second");
-        assertThat(session.messageReads.get()).isEqualTo(2);
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("the server's text");
+        assertThat(session.messageReads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheEventStreamDroppedTheRepliesAreReadFromTheServer() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
+                DispatchRequest.of("do it", TASK_TIMEOUT));
+        StubSession session = stub.onlySession();
+        stub.dropEventStreams();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stub.eventConnections() >= 2 && stub.openEventStreams() == 1);
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "read", null));
+        stub.pushEvent(OpenCodeApiStub.replyText(session.id, "maybe partial"));
+        stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("read");
     }
 
     @Test

@@ -320,6 +320,13 @@ final class OpenCodeApiStub implements AutoCloseable {
                 + "\",\"info\":" + info + "}}";
     }
 
+    /** A {@code message.part.updated} frame: the text part of {@link #assistantMessage(String, String, String)}. */
+    static String replyText(String sessionId, String text) {
+        return "{\"id\":\"evt_part\",\"type\":\"message.part.updated\",\"properties\":{\"sessionID\":\"" + sessionId
+                + "\",\"part\":{\"id\":\"prt_a\",\"messageID\":\"msg_reply_" + sessionId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"type\":\"text\",\"text\":\"" + text + "\"}}}";
+    }
+
     static String sessionIdle(String sessionId) {
         return "{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
     }
