@@ -32,11 +32,11 @@ public final class BenchMain {
                     double baseline = result.lineBaseline().median();
                     table.append(String.format("| 3 event stream throughput (%d events, %.1f MB per round, 5 rounds; the consumer routes the"
                             + " %d that are not heartbeats, none dropped) | opencode:events consumer median %.0f events/s (min %.0f, max %.0f),"
-                            + " ratio %.2f; EventStream median %.0f events/s (min %.0f, max %.0f), ratio %.2f; line-reading baseline"
+                            + " ratio %.2f, up to %d events waiting in its buffer; EventStream median %.0f events/s (min %.0f, max %.0f), ratio %.2f; line-reading baseline"
                             + " median %.0f events/s (min %.0f, max %.0f) | >= 100,000 events/s |%n",
                             result.eventsPerRound(), result.bytesPerRound() / 1e6, result.consumerExchanges(),
                             result.consumer().median(), result.consumer().min(), result.consumer().max(),
-                            result.consumer().median() / baseline, result.eventStream().median(), result.eventStream().min(),
+                            result.consumer().median() / baseline, result.peakBuffered(), result.eventStream().median(), result.eventStream().min(),
                             result.eventStream().max(), result.eventStream().median() / baseline, baseline,
                             result.lineBaseline().min(), result.lineBaseline().max()));
                 }

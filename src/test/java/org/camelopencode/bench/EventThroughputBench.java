@@ -1,5 +1,7 @@
 package org.camelopencode.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.camelopencode.client.ClientOptions;
@@ -49,12 +52,13 @@ final class EventThroughputBench {
      * @param bytesPerRound     bytes of one connection's body
      * @param consumerExchanges exchanges the consumer routes per round (every frame but the {@code server.heartbeat}
      *                          ones, which the consumer filters by default)
+     * @param peakBuffered      the most events waiting in the consumer's buffer in a measured round (sampled)
      * @param consumer          the {@code opencode:events} route, events (exchanges) per second
      * @param eventStream       {@link EventStream} with its listeners, events per second
      * @param lineBaseline      the line-counting baseline, events per second
      * @param routedToSessions  events the last EventStream round delivered to session listeners
      */
-    record Result(int eventsPerRound, int bytesPerRound, int consumerExchanges, Stats consumer, Stats eventStream,
+    record Result(int eventsPerRound, int bytesPerRound, int consumerExchanges, int peakBuffered, Stats consumer, Stats eventStream,
             Stats lineBaseline, long routedToSessions) {
     }
 
@@ -69,25 +73,27 @@ final class EventThroughputBench {
     static Result run(int minimumEvents) throws Exception {
         try (SseReplayServer server = new SseReplayServer(minimumEvents)) {
             List<Double> consumerRates = new ArrayList<>();
+            int peakBuffered = 0;
             List<Double> streamRates = new ArrayList<>();
             List<Double> baselineRates = new ArrayList<>();
             long routed = 0;
             for (int round = 0; round < WARM_UP_ROUNDS + MEASURED_ROUNDS; round++) {
                 // Interleaved so that all three see the same background load.
-                double consumer = consumerRound(server);
+                ConsumerRound consumer = consumerRound(server);
                 StreamRound streamRound = eventStreamRound(server);
                 double baseline = lineBaselineRound(server);
                 if (round >= WARM_UP_ROUNDS) {
-                    consumerRates.add(consumer);
+                    consumerRates.add(consumer.eventsPerSecond());
+                    peakBuffered = Math.max(peakBuffered, consumer.peakBuffered());
                     streamRates.add(streamRound.eventsPerSecond());
                     baselineRates.add(baseline);
                     routed = streamRound.routedToSessions();
                 }
-                System.out.printf("  row3 round %d%s: opencode:events consumer %.0f events/s, EventStream %.0f events/s,"
-                        + " lines %.0f events/s%n", round + 1, round < WARM_UP_ROUNDS ? " (warm-up)" : "", consumer,
-                        streamRound.eventsPerSecond(), baseline);
+                System.out.printf("  row3 round %d%s: opencode:events consumer %.0f events/s (peak %d buffered), EventStream"
+                        + " %.0f events/s, lines %.0f events/s%n", round + 1, round < WARM_UP_ROUNDS ? " (warm-up)" : "",
+                        consumer.eventsPerSecond(), consumer.peakBuffered(), streamRound.eventsPerSecond(), baseline);
             }
-            return new Result(server.eventsPerConnection(), server.bodyBytes(), expectedExchanges(server),
+            return new Result(server.eventsPerConnection(), server.bodyBytes(), expectedExchanges(server), peakBuffered,
                     new Stats(consumerRates), new Stats(streamRates), new Stats(baselineRates), routed);
         }
     }
@@ -97,68 +103,120 @@ final class EventThroughputBench {
     }
 
     /**
-     * One round of the consumer: a fresh {@link DefaultCamelContext} with
-     * {@code from("opencode:events?serverUrl=...&bufferSize=<events per connection>")} into a processor that counts
-     * exchanges and checks that each has a typed body whose type is the {@code CamelOpenCodeEventType} header. The
-     * replay connection is held until the route is started; timed from its release to the last expected exchange.
-     * The buffer holds a whole connection, so no event may be dropped: a drop, a failed check or a missing exchange
-     * fails the round. Events of the stream's reconnect after the body ended (if any arrive before the context stops)
-     * are not counted.
-     *
-     * @return exchanges per second
+     * @param eventsPerSecond exchanges per second, from the release of the replay connection to the last expected one
+     * @param peakBuffered    the most events seen waiting in the consumer's buffer (sampled every 256 exchanges): how
+     *                        far the route fell behind the stream's reader
      */
-    private static double consumerRound(SseReplayServer server) throws Exception {
+    record ConsumerRound(double eventsPerSecond, int peakBuffered) {
+    }
+
+    /**
+     * One round of the consumer: a fresh {@link DefaultCamelContext} with
+     * {@code from("opencode:events?serverUrl=...&bufferSize=<events per connection>")} into a {@link CountingProcessor}.
+     * The replay connection is held until the route is started; timed from its release to the last expected exchange.
+     * The buffer holds a whole connection, so no event may be dropped: a drop (checked every 100 ms), a failed check or
+     * a missing exchange fails the round. The stream's reconnects after the end of the body get an empty body, so they
+     * neither add exchanges nor compete for the CPU.
+     *
+     * @return the round's rate and how far the route fell behind
+     * @throws IllegalStateException when an event was dropped or not routed within 120 s, or an exchange was wrong
+     */
+    static ConsumerRound consumerRound(SseReplayServer server) throws Exception {
         int expected = expectedExchanges(server);
-        CountDownLatch allRouted = new CountDownLatch(1);
-        AtomicLong exchanges = new AtomicLong();
-        AtomicLong lastNanos = new AtomicLong();
-        AtomicLong badExchanges = new AtomicLong();
+        CountingProcessor counter = new CountingProcessor(expected);
         CamelContext context = new DefaultCamelContext();
+        long startNanos;
         try {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("opencode:events?serverUrl=" + server.url() + "&bufferSize=" + expected).routeId("row3")
-                            .process(exchange -> countExchange(exchange, expected, exchanges, lastNanos, badExchanges, allRouted));
+                            .process(counter);
                 }
             });
             CountDownLatch release = server.holdNextConnection();
             context.start();
-            long startNanos = System.nanoTime();
-            release.countDown();
-            if (!allRouted.await(ROUND_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the opencode:events route got " + exchanges.get() + " of " + expected
-                        + " exchanges within " + ROUND_LIMIT_SECONDS + " s");
-            }
             OpenCodeEventsConsumer consumer = (OpenCodeEventsConsumer) context.getRoute("row3").getConsumer();
-            if (consumer.getDroppedCount() != 0 || badExchanges.get() != 0) {
-                throw new IllegalStateException("the opencode:events consumer dropped " + consumer.getDroppedCount()
-                        + " events and routed " + badExchanges.get() + " exchanges without a matching typed body");
+            counter.consumer = consumer;
+            startNanos = System.nanoTime();
+            release.countDown();
+            long deadline = startNanos + TimeUnit.SECONDS.toNanos(ROUND_LIMIT_SECONDS);
+            while (!counter.allRouted.await(100, TimeUnit.MILLISECONDS)) {
+                if (consumer.getDroppedCount() != 0 || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the opencode:events route got " + counter.exchanges.get() + " of "
+                            + expected + " exchanges; the consumer dropped " + consumer.getDroppedCount() + " events");
+                }
             }
-            return expected / ((lastNanos.get() - startNanos) / 1e9);
+            // Let the last exchange complete before stopping, else its error handler sees a stopping context.
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getInflightRepository().size() == 0);
+            if (consumer.getDroppedCount() != 0 || counter.badExchanges.get() != 0) {
+                throw new IllegalStateException("the opencode:events consumer dropped " + consumer.getDroppedCount()
+                        + " events and routed " + counter.badExchanges.get() + " exchanges without a matching typed body");
+            }
         } finally {
             context.stop();
+            server.serveEveryConnection();
+        }
+        if (counter.exchanges.get() != expected) {
+            throw new IllegalStateException("the opencode:events route got " + counter.exchanges.get()
+                    + " exchanges, the server sent " + expected + " events that are not heartbeats");
+        }
+        return new ConsumerRound(expected / ((counter.lastNanos - startNanos) / 1e9), counter.peakBuffered);
+    }
+
+    /**
+     * The route's end: counts exchanges, checks that each has a typed body whose type is the
+     * {@code CamelOpenCodeEventType} header (and is not a heartbeat, which the consumer filters), samples the
+     * consumer's buffer and marks the last expected exchange. Runs on the consumer's single thread.
+     */
+    private static final class CountingProcessor implements Processor {
+
+        private final int expected;
+        private final CountDownLatch allRouted = new CountDownLatch(1);
+        private final AtomicLong exchanges = new AtomicLong();
+        private final AtomicLong badExchanges = new AtomicLong();
+        private volatile OpenCodeEventsConsumer consumer;
+        private volatile long lastNanos;
+        private volatile int peakBuffered;
+
+        CountingProcessor(int expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void process(Exchange exchange) {
+            Object body = exchange.getMessage().getBody();
+            String type = exchange.getMessage().getHeader(OpenCodeConstants.EVENT_TYPE, String.class);
+            if (!(body instanceof OpenCodeEvent event) || !event.type().equals(type) || "server.heartbeat".equals(type)) {
+                badExchanges.incrementAndGet();
+            }
+            long count = exchanges.incrementAndGet();
+            OpenCodeEventsConsumer current = consumer;
+            if ((count & 255) == 0 && current != null) {
+                peakBuffered = Math.max(peakBuffered, current.getBufferedCount());
+            }
+            if (count == expected) {
+                lastNanos = System.nanoTime();
+                allRouted.countDown();
+            }
         }
     }
 
-    /** The route's processor: counts, checks the body against the type header, marks the last expected exchange. */
-    private static void countExchange(Exchange exchange, int expected, AtomicLong exchanges, AtomicLong lastNanos,
-            AtomicLong badExchanges, CountDownLatch allRouted) {
-        Object body = exchange.getMessage().getBody();
-        String type = exchange.getMessage().getHeader(OpenCodeConstants.EVENT_TYPE, String.class);
-        if (!(body instanceof OpenCodeEvent event) || !event.type().equals(type) || "server.heartbeat".equals(type)) {
-            badExchanges.incrementAndGet();
-        }
-        if (exchanges.incrementAndGet() == expected) {
-            lastNanos.set(System.nanoTime());
-            allRouted.countDown();
-        }
+    /**
+     * @param eventsPerSecond  every frame the stream read, per second from connect to end of stream
+     * @param routedToSessions how many of them the session listeners got
+     */
+    record StreamRound(double eventsPerSecond, long routedToSessions) {
     }
 
-    private record StreamRound(double eventsPerSecond, long routedToSessions) {
-    }
-
-    private static StreamRound eventStreamRound(SseReplayServer server) throws Exception {
+    /**
+     * One round of {@link EventStream} alone: one listener per recorded session plus an all-events listener; timed
+     * from {@code onConnected} to {@code onDisconnected} (end of the body).
+     *
+     * @return the round's rate and routing count
+     * @throws IllegalStateException when the stream delivered another number of events than the server sent
+     */
+    static StreamRound eventStreamRound(SseReplayServer server) throws Exception {
         AtomicLong allEvents = new AtomicLong();
         AtomicLong sessionEvents = new AtomicLong();
         AtomicLong startNanos = new AtomicLong();
@@ -209,7 +267,7 @@ final class EventThroughputBench {
     }
 
     /** Baseline: the same request, reading lines and counting {@code data:} lines, nothing parsed. */
-    private static double lineBaselineRound(SseReplayServer server) throws Exception {
+    static double lineBaselineRound(SseReplayServer server) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/event")).GET().build();
         long start = System.nanoTime();

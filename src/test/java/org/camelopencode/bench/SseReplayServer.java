@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * response. The whole body is built once, so the writer does no work per frame.
  *
  * <p>A connection may be held after its headers until the bench releases it ({@link #holdNextConnection()}), so that a
- * consumer whose stream connects on its own before the route subscribes still sees the body from its first frame.
+ * consumer whose stream connects on its own before the route subscribes still sees the body from its first frame; the
+ * connections after it (the stream reconnecting after the end of the body) get an empty body, so that a second replay
+ * does not compete for the CPU with the round being measured.
  */
 final class SseReplayServer implements AutoCloseable {
 
@@ -35,7 +37,8 @@ final class SseReplayServer implements AutoCloseable {
     private final int eventsPerConnection;
     private final int heartbeatsPerConnection;
     private final List<String> sessionIds;
-    private volatile CountDownLatch hold;
+    private CountDownLatch hold;
+    private boolean emptyAfterHold;
 
     /** @param minimumEvents the body repeats the recordings until it holds at least this many frames */
     SseReplayServer(int minimumEvents) throws IOException {
@@ -83,14 +86,22 @@ final class SseReplayServer implements AutoCloseable {
 
     /**
      * The next connection gets its headers at once but its body only when the returned latch is counted down (or,
-     * if it never is, after 60 s); later connections are not held.
+     * if it never is, after 60 s); every later connection gets its headers and an empty body, until
+     * {@link #serveEveryConnection()}.
      *
      * @return the latch releasing the held connection
      */
-    CountDownLatch holdNextConnection() {
+    synchronized CountDownLatch holdNextConnection() {
         CountDownLatch latch = new CountDownLatch(1);
         hold = latch;
+        emptyAfterHold = true;
         return latch;
+    }
+
+    /** Back to the default: every connection gets the whole body at once. */
+    synchronized void serveEveryConnection() {
+        hold = null;
+        emptyAfterHold = false;
     }
 
     /** @return the body size in bytes */
@@ -106,14 +117,21 @@ final class SseReplayServer implements AutoCloseable {
     private void replay(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
-        CountDownLatch held = hold;
-        hold = null;
+        CountDownLatch held;
+        boolean empty;
+        synchronized (this) {
+            held = hold;
+            hold = null;
+            empty = held == null && emptyAfterHold;
+        }
         try (OutputStream output = exchange.getResponseBody()) {
             output.flush();
             if (held != null && !held.await(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 System.err.println("SSE replay: a held connection was never released; sending it anyway");
             }
-            output.write(body);
+            if (!empty) {
+                output.write(body);
+            }
         } catch (IOException clientGone) {
             System.err.println("SSE replay: write failed: " + clientGone);
         } catch (InterruptedException stopping) {
