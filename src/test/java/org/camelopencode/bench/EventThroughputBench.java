@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,9 @@ import org.camelopencode.component.OpenCodeEventsConsumer;
  * {@code opencode:events} Camel consumer (what the issue asks for: parsed by the shared {@link EventStream}, handed
  * over to the consumer's thread, one exchange per event through a counting route), {@link EventStream} alone (one
  * subscription per recorded session plus an all-events listener), and a baseline that only reads the same bytes as
- * lines and counts {@code data:} lines.
+ * lines and counts {@code data:} lines. Each is reported as events per second of wall time and per second of CPU
+ * time of the whole JVM (reader, consumer, replay server, HttpClient selector, GC and JIT: the figure that the other
+ * load of a shared machine does not change much).
  */
 final class EventThroughputBench {
 
@@ -56,10 +59,43 @@ final class EventThroughputBench {
      * @param consumer          the {@code opencode:events} route, events (exchanges) per second
      * @param eventStream       {@link EventStream} with its listeners, events per second
      * @param lineBaseline      the line-counting baseline, events per second
+     * @param consumerCpu       the consumer, events per CPU second of the whole JVM
+     * @param eventStreamCpu    {@link EventStream}, events per CPU second of the whole JVM
+     * @param lineBaselineCpu   the baseline, events per CPU second of the whole JVM
      * @param routedToSessions  events the last EventStream round delivered to session listeners
      */
-    record Result(int eventsPerRound, int bytesPerRound, int consumerExchanges, int peakBuffered, Stats consumer, Stats eventStream,
-            Stats lineBaseline, long routedToSessions) {
+    record Result(int eventsPerRound, int bytesPerRound, int consumerExchanges, int peakBuffered, Stats consumer,
+            Stats eventStream, Stats lineBaseline, Stats consumerCpu, Stats eventStreamCpu, Stats lineBaselineCpu,
+            long routedToSessions) {
+    }
+
+    /**
+     * One measured window.
+     *
+     * @param eventsPerSecond    events per second of wall time
+     * @param eventsPerCpuSecond events per second of CPU time used by the whole JVM in the same window
+     */
+    record Rate(double eventsPerSecond, double eventsPerCpuSecond) {
+
+        static Rate of(long events, long startNanos, long endNanos, long startCpuNanos, long endCpuNanos) {
+            if (endNanos <= startNanos || endCpuNanos <= startCpuNanos) {
+                throw new IllegalStateException("empty measuring window: " + (endNanos - startNanos) + " ns wall, "
+                        + (endCpuNanos - startCpuNanos) + " ns CPU");
+            }
+            return new Rate(events / ((endNanos - startNanos) / 1e9), events / ((endCpuNanos - startCpuNanos) / 1e9));
+        }
+    }
+
+    /**
+     * @return the CPU time used by this JVM so far, all threads, in ns (on Linux counted in clock ticks of 10 ms)
+     * @throws IllegalStateException when the platform does not report it
+     */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report its process CPU time");
     }
 
     /**
@@ -73,28 +109,37 @@ final class EventThroughputBench {
     static Result run(int minimumEvents) throws Exception {
         try (SseReplayServer server = new SseReplayServer(minimumEvents)) {
             List<Double> consumerRates = new ArrayList<>();
-            int peakBuffered = 0;
             List<Double> streamRates = new ArrayList<>();
             List<Double> baselineRates = new ArrayList<>();
+            List<Double> consumerCpuRates = new ArrayList<>();
+            List<Double> streamCpuRates = new ArrayList<>();
+            List<Double> baselineCpuRates = new ArrayList<>();
+            int peakBuffered = 0;
             long routed = 0;
             for (int round = 0; round < WARM_UP_ROUNDS + MEASURED_ROUNDS; round++) {
                 // Interleaved so that all three see the same background load.
                 ConsumerRound consumer = consumerRound(server);
                 StreamRound streamRound = eventStreamRound(server);
-                double baseline = lineBaselineRound(server);
+                Rate baseline = lineBaselineRound(server);
                 if (round >= WARM_UP_ROUNDS) {
-                    consumerRates.add(consumer.eventsPerSecond());
+                    consumerRates.add(consumer.rate().eventsPerSecond());
+                    streamRates.add(streamRound.rate().eventsPerSecond());
+                    baselineRates.add(baseline.eventsPerSecond());
+                    consumerCpuRates.add(consumer.rate().eventsPerCpuSecond());
+                    streamCpuRates.add(streamRound.rate().eventsPerCpuSecond());
+                    baselineCpuRates.add(baseline.eventsPerCpuSecond());
                     peakBuffered = Math.max(peakBuffered, consumer.peakBuffered());
-                    streamRates.add(streamRound.eventsPerSecond());
-                    baselineRates.add(baseline);
                     routed = streamRound.routedToSessions();
                 }
-                System.out.printf("  row3 round %d%s: opencode:events consumer %.0f events/s (peak %d buffered), EventStream"
-                        + " %.0f events/s, lines %.0f events/s%n", round + 1, round < WARM_UP_ROUNDS ? " (warm-up)" : "",
-                        consumer.eventsPerSecond(), consumer.peakBuffered(), streamRound.eventsPerSecond(), baseline);
+                System.out.printf("  row3 round %d%s: opencode:events consumer %.0f events/s (%.0f per CPU s, peak %d buffered),"
+                        + " EventStream %.0f events/s (%.0f per CPU s), lines %.0f events/s (%.0f per CPU s)%n", round + 1,
+                        round < WARM_UP_ROUNDS ? " (warm-up)" : "", consumer.rate().eventsPerSecond(),
+                        consumer.rate().eventsPerCpuSecond(), consumer.peakBuffered(), streamRound.rate().eventsPerSecond(),
+                        streamRound.rate().eventsPerCpuSecond(), baseline.eventsPerSecond(), baseline.eventsPerCpuSecond());
             }
             return new Result(server.eventsPerConnection(), server.bodyBytes(), expectedExchanges(server), peakBuffered,
-                    new Stats(consumerRates), new Stats(streamRates), new Stats(baselineRates), routed);
+                    new Stats(consumerRates), new Stats(streamRates), new Stats(baselineRates), new Stats(consumerCpuRates),
+                    new Stats(streamCpuRates), new Stats(baselineCpuRates), routed);
         }
     }
 
@@ -103,11 +148,11 @@ final class EventThroughputBench {
     }
 
     /**
-     * @param eventsPerSecond exchanges per second, from the release of the replay connection to the last expected one
+     * @param rate         exchanges per second, from the release of the replay connection to the last expected one
      * @param peakBuffered    the most events seen waiting in the consumer's buffer (sampled every 256 exchanges): how
      *                        far the route fell behind the stream's reader
      */
-    record ConsumerRound(double eventsPerSecond, int peakBuffered) {
+    record ConsumerRound(Rate rate, int peakBuffered) {
     }
 
     /**
@@ -126,6 +171,7 @@ final class EventThroughputBench {
         CountingProcessor counter = new CountingProcessor(expected);
         CamelContext context = new DefaultCamelContext();
         long startNanos;
+        long startCpuNanos;
         try {
             context.addRoutes(new RouteBuilder() {
                 @Override
@@ -138,6 +184,7 @@ final class EventThroughputBench {
             context.start();
             OpenCodeEventsConsumer consumer = (OpenCodeEventsConsumer) context.getRoute("row3").getConsumer();
             counter.consumer = consumer;
+            startCpuNanos = processCpuNanos();
             startNanos = System.nanoTime();
             release.countDown();
             long deadline = startNanos + TimeUnit.SECONDS.toNanos(ROUND_LIMIT_SECONDS);
@@ -161,7 +208,8 @@ final class EventThroughputBench {
             throw new IllegalStateException("the opencode:events route got " + counter.exchanges.get()
                     + " exchanges, the server sent " + expected + " events that are not heartbeats");
         }
-        return new ConsumerRound(expected / ((counter.lastNanos - startNanos) / 1e9), counter.peakBuffered);
+        return new ConsumerRound(Rate.of(expected, startNanos, counter.lastNanos, startCpuNanos, counter.lastCpuNanos),
+                counter.peakBuffered);
     }
 
     /**
@@ -177,6 +225,7 @@ final class EventThroughputBench {
         private final AtomicLong badExchanges = new AtomicLong();
         private volatile OpenCodeEventsConsumer consumer;
         private volatile long lastNanos;
+        private volatile long lastCpuNanos;
         private volatile int peakBuffered;
 
         CountingProcessor(int expected) {
@@ -197,16 +246,17 @@ final class EventThroughputBench {
             }
             if (count == expected) {
                 lastNanos = System.nanoTime();
+                lastCpuNanos = processCpuNanos();
                 allRouted.countDown();
             }
         }
     }
 
     /**
-     * @param eventsPerSecond  every frame the stream read, per second from connect to end of stream
+     * @param rate             every frame the stream read, per second from connect to end of stream
      * @param routedToSessions how many of them the session listeners got
      */
-    record StreamRound(double eventsPerSecond, long routedToSessions) {
+    record StreamRound(Rate rate, long routedToSessions) {
     }
 
     /**
@@ -221,6 +271,8 @@ final class EventThroughputBench {
         AtomicLong sessionEvents = new AtomicLong();
         AtomicLong startNanos = new AtomicLong();
         AtomicLong endNanos = new AtomicLong();
+        AtomicLong startCpuNanos = new AtomicLong();
+        AtomicLong endCpuNanos = new AtomicLong();
         CountDownLatch ended = new CountDownLatch(1);
         EventStream stream = new EventStream(ServerEndpoint.of(server.url(), null, null),
                 new ClientOptions(Duration.ofSeconds(2), Duration.ofSeconds(5)),
@@ -237,12 +289,16 @@ final class EventThroughputBench {
 
             @Override
             public void onConnected(boolean reconnected) {
-                startNanos.compareAndSet(0, System.nanoTime());
+                if (startNanos.compareAndSet(0, System.nanoTime())) {
+                    startCpuNanos.set(processCpuNanos());
+                }
             }
 
             @Override
             public void onDisconnected(Throwable cause) {
-                endNanos.compareAndSet(0, System.nanoTime());
+                if (endNanos.compareAndSet(0, System.nanoTime())) {
+                    endCpuNanos.set(processCpuNanos());
+                }
                 ended.countDown();
             }
 
@@ -262,14 +318,15 @@ final class EventThroughputBench {
             throw new IllegalStateException("EventStream delivered " + allEvents.get() + " events, the server sent "
                     + server.eventsPerConnection());
         }
-        double seconds = (endNanos.get() - startNanos.get()) / 1e9;
-        return new StreamRound(allEvents.get() / seconds, sessionEvents.get());
+        return new StreamRound(Rate.of(allEvents.get(), startNanos.get(), endNanos.get(), startCpuNanos.get(),
+                endCpuNanos.get()), sessionEvents.get());
     }
 
     /** Baseline: the same request, reading lines and counting {@code data:} lines, nothing parsed. */
-    static double lineBaselineRound(SseReplayServer server) throws Exception {
+    static Rate lineBaselineRound(SseReplayServer server) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/event")).GET().build();
+        long startCpu = processCpuNanos();
         long start = System.nanoTime();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         long events = 0;
@@ -282,10 +339,11 @@ final class EventThroughputBench {
             }
         }
         long end = System.nanoTime();
+        long endCpu = processCpuNanos();
         if (events != server.eventsPerConnection()) {
             throw new IllegalStateException("baseline read " + events + " events, the server sent " + server.eventsPerConnection());
         }
-        return events / ((end - start) / 1e9);
+        return Rate.of(events, start, end, startCpu, endCpu);
     }
 
     private EventThroughputBench() {

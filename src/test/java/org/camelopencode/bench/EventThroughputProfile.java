@@ -18,13 +18,14 @@ public final class EventThroughputProfile {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         try (SseReplayServer server = new SseReplayServer(100_000)) {
             for (int round = 1; round <= rounds; round++) {
-                double rate = switch (args[0]) {
-                    case "consumer" -> EventThroughputBench.consumerRound(server).eventsPerSecond();
-                    case "stream" -> EventThroughputBench.eventStreamRound(server).eventsPerSecond();
+                EventThroughputBench.Rate rate = switch (args[0]) {
+                    case "consumer" -> EventThroughputBench.consumerRound(server).rate();
+                    case "stream" -> EventThroughputBench.eventStreamRound(server).rate();
                     case "lines" -> EventThroughputBench.lineBaselineRound(server);
                     default -> throw new IllegalArgumentException("unknown measurement " + args[0] + "; use consumer, stream or lines");
                 };
-                System.out.printf("  %s round %d: %.0f events/s%n", args[0], round, rate);
+                System.out.printf("  %s round %d: %.0f events per CPU s, %.0f events/s%n", args[0], round,
+                        rate.eventsPerCpuSecond(), rate.eventsPerSecond());
             }
         }
     }
