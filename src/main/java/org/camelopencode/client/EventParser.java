@@ -3,8 +3,10 @@ package org.camelopencode.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,14 @@ public final class EventParser {
     static final String SYNC_TYPE = "sync";
 
     private final ObjectMapper mapper = OpenCodeJson.mapper();
+    // One reader per typed payload, made once: ObjectMapper.treeToValue resolves the type and its deserializer on
+    // every call, which showed in the row-3 profile (issue 9).
+    private final ObjectReader statusReader = mapper.readerFor(SessionStatus.class);
+    private final ObjectReader errorReader = mapper.readerFor(MessageError.class);
+    private final ObjectReader messageReader = mapper.readerFor(MessageInfo.class);
+    private final ObjectReader partReader = mapper.readerFor(Part.class);
+    private final ObjectReader permissionReader = mapper.readerFor(PermissionRequest.class);
+    private final ObjectReader questionReader = mapper.readerFor(QuestionRequest.class);
 
     /**
      * Parses the data of a {@code GET /event} frame.
@@ -86,23 +96,23 @@ public final class EventParser {
                 case "server.connected" -> new ServerConnected(id, type, sessionId, properties);
                 case "server.heartbeat" -> new ServerHeartbeat(id, type, sessionId, properties);
                 case "session.status" -> new SessionStatusChanged(id, type, sessionId, properties,
-                        convert(properties.get("status"), SessionStatus.class));
+                        convert(properties.get("status"), statusReader));
                 case "session.idle" -> new SessionIdle(id, type, sessionId, properties);
                 case "session.error" -> new SessionError(id, type, sessionId, properties,
-                        convert(properties.get("error"), MessageError.class));
+                        convert(properties.get("error"), errorReader));
                 case "message.updated" -> new MessageUpdated(id, type, sessionId, properties,
-                        convert(properties.get("info"), MessageInfo.class));
+                        convert(properties.get("info"), messageReader));
                 case "message.part.updated" -> new MessagePartUpdated(id, type, sessionId, properties,
-                        convert(properties.get("part"), Part.class));
+                        convert(properties.get("part"), partReader));
                 case "message.part.delta" -> new MessagePartDelta(id, type, sessionId, properties,
                         text(properties, "messageID"), text(properties, "partID"), text(properties, "field"),
                         text(properties, "delta"));
                 case "permission.asked" -> new PermissionAsked(id, type, sessionId, properties,
-                        convert(properties, PermissionRequest.class));
+                        convert(properties, permissionReader));
                 case "permission.replied" -> new PermissionReplied(id, type, sessionId, properties,
                         text(properties, "requestID"), text(properties, "reply"));
                 case "question.asked" -> new QuestionAsked(id, type, sessionId, properties,
-                        convert(properties, QuestionRequest.class));
+                        convert(properties, questionReader));
                 case "question.replied" -> new QuestionReplied(id, type, sessionId, properties,
                         text(properties, "requestID"));
                 case "question.rejected" -> new QuestionRejected(id, type, sessionId, properties,
@@ -115,14 +125,17 @@ public final class EventParser {
         }
     }
 
-    private <T> T convert(JsonNode node, Class<T> type) {
+    private static <T> T convert(JsonNode node, ObjectReader reader) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         try {
-            return mapper.treeToValue(node, type);
+            return reader.readValue(node);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            // Reading a tree in memory does no I/O; kept as a shape error like the others.
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

@@ -30,13 +30,24 @@ public final class BenchMain {
             switch (row) {
                 case "throughput" -> {
                     EventThroughputBench.Result result = EventThroughputBench.run(100_000);
-                    table.append(String.format("| 3 event stream throughput (%d events, %.1f MB per round, 5 rounds) | EventStream median %.0f events/s"
-                            + " (min %.0f, max %.0f); line-reading baseline median %.0f events/s (min %.0f, max %.0f); ratio %.2f |"
-                            + " >= 100,000 events/s |%n",
-                            result.eventsPerRound(), result.bytesPerRound() / 1e6, result.eventStream().median(),
-                            result.eventStream().min(), result.eventStream().max(), result.lineBaseline().median(),
-                            result.lineBaseline().min(), result.lineBaseline().max(),
-                            result.eventStream().median() / result.lineBaseline().median()));
+                    double baseline = result.lineBaseline().median();
+                    double baselineCpu = result.lineBaselineCpu().median();
+                    table.append(String.format("| 3 event stream throughput (%d events, %.1f MB per round, 5 rounds; the consumer routes the"
+                            + " %d that are not heartbeats, none dropped; ratio = median / line baseline median) |"
+                            + " opencode:events consumer median %.0f events/s (min %.0f, max %.0f), ratio %.2f; %.0f events per CPU second"
+                            + " of the JVM (min %.0f, max %.0f), ratio %.2f; up to %d events waiting in its buffer."
+                            + " EventStream median %.0f events/s (min %.0f, max %.0f), ratio %.2f; %.0f per CPU second (min %.0f, max %.0f),"
+                            + " ratio %.2f. Line-reading baseline median %.0f events/s (min %.0f, max %.0f); %.0f per CPU second"
+                            + " (min %.0f, max %.0f) | >= 100,000 events/s |%n",
+                            result.eventsPerRound(), result.bytesPerRound() / 1e6, result.consumerExchanges(),
+                            result.consumer().median(), result.consumer().min(), result.consumer().max(),
+                            result.consumer().median() / baseline, result.consumerCpu().median(), result.consumerCpu().min(),
+                            result.consumerCpu().max(), result.consumerCpu().median() / baselineCpu, result.peakBuffered(),
+                            result.eventStream().median(), result.eventStream().min(), result.eventStream().max(),
+                            result.eventStream().median() / baseline, result.eventStreamCpu().median(), result.eventStreamCpu().min(),
+                            result.eventStreamCpu().max(), result.eventStreamCpu().median() / baselineCpu, baseline,
+                            result.lineBaseline().min(), result.lineBaseline().max(), baselineCpu, result.lineBaselineCpu().min(),
+                            result.lineBaselineCpu().max()));
                 }
                 case "latency" -> {
                     GateLatencyBench.Result result = GateLatencyBench.run(50, 300, 40);
