@@ -70,23 +70,28 @@ public final class BenchMain {
                             result.secondsToComplete(), result.secondsToLaunch(), result.eventConnections()));
                 }
                 case "end-to-end" -> {
-                    EndToEndBench.Result result = EndToEndBench.run(5, 30);
+                    int warmUp = 5;
+                    EndToEndBench.Result result = EndToEndBench.run(warmUp, 60);
                     double plain = result.plainHttp().median();
                     table.append(String.format("| 1 end-to-end, opencode %s, instant scripted model, %d tasks each, interleaved |"
-                            + " median wall per task: component %.1f ms (p10 %.1f, p90 %.1f) = %.2fx; plain HTTP %.1f ms (p10 %.1f, p90 %.1f) = 1.00x;"
+                            + " median wall per task: component %.1f ms (p10 %.1f, p90 %.1f) = %.2fx (per-round component/plain ratio:"
+                            + " median %.2f, p25 %.2f, p75 %.2f); plain HTTP %.1f ms (p10 %.1f, p90 %.1f) = 1.00x;"
                             + " opencode run --attach %.1f ms (p10 %.1f, p90 %.1f) = %.2fx (component %.1fx faster); peak resident memory:"
                             + " component JVM %.0f MB = %.2fx, plain HTTP JVM %.0f MB = 1.00x, opencode run median %.0f MB per process = %.2fx;"
-                            + " peak heap: component %.1f MB, plain HTTP %.1f MB | <= 1.10x plain HTTP; >= 4x faster than the CLI |%n",
+                            + " peak heap: component %.1f MB, plain HTTP %.1f MB; opencode run printed no reply in %d of %d runs (read from the"
+                            + " server after it went idle, inside the timed span) | <= 1.10x plain HTTP; >= 4x faster than the CLI |%n",
                             result.version(), result.component().count(),
                             result.component().median(), result.component().percentile(0.1), result.component().percentile(0.9),
-                            result.component().median() / plain, plain, result.plainHttp().percentile(0.1), result.plainHttp().percentile(0.9),
+                            result.component().median() / plain, result.pairedRatio().median(), result.pairedRatio().percentile(0.25),
+                            result.pairedRatio().percentile(0.75), plain, result.plainHttp().percentile(0.1), result.plainHttp().percentile(0.9),
                             result.cli().median(), result.cli().percentile(0.1), result.cli().percentile(0.9), result.cli().median() / plain,
                             result.cli().median() / result.component().median(),
                             result.componentMemory().peakResidentBytes() / 1048576.0,
                             (double) result.componentMemory().peakResidentBytes() / result.plainHttpMemory().peakResidentBytes(),
                             result.plainHttpMemory().peakResidentBytes() / 1048576.0, result.cliPeakResident().median() / 1048576.0,
                             result.cliPeakResident().median() / result.plainHttpMemory().peakResidentBytes(),
-                            result.componentMemory().peakHeapBytes() / 1048576.0, result.plainHttpMemory().peakHeapBytes() / 1048576.0));
+                            result.componentMemory().peakHeapBytes() / 1048576.0, result.plainHttpMemory().peakHeapBytes() / 1048576.0,
+                            result.cliTextMissing(), result.cli().count() + warmUp));
                 }
                 case "scale-out" -> {
                     List<ScaleOutBench.FleetResult> results = ScaleOutBench.run(1, 2, 3);
@@ -95,12 +100,12 @@ public final class BenchMain {
                         table.append(String.format("| 5 scale-out, %d managed server(s), %d tasks per round, %d in flight, %d rounds |"
                                 + " median %.2f tasks/s (min %.2f, max %.2f) = %.2fx one server; machine CPU median %.0f%%; CPU per task: servers %.0f ms,"
                                 + " this JVM (component + scripted model) %.0f ms;"
-                                + " fleet resident memory %.0f MB; fleet started in %.1f s | - |%n",
+                                + " idle fleet %.1f%% of one core; fleet resident memory %.0f MB; fleet started in %.1f s | - |%n",
                                 result.servers(), ScaleOutBench.TASKS_PER_ROUND, ScaleOutBench.CONCURRENCY, result.tasksPerSecond().count(),
                                 result.tasksPerSecond().median(), result.tasksPerSecond().min(), result.tasksPerSecond().max(),
                                 result.tasksPerSecond().median() / single, result.cpuLoad().median(),
                                 result.serverCpuMillisPerTask().median(), result.jvmCpuMillisPerTask().median(),
-                                result.fleetResidentBytes() / 1048576.0, result.secondsToStart()));
+                                result.idleFleetCpuPercent(), result.fleetResidentBytes() / 1048576.0, result.secondsToStart()));
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end, scale-out");

@@ -53,7 +53,7 @@ final class EndToEndBench {
 
     /** Wall times in milliseconds; CLI memory per process (resident peak in bytes, one sample per measured task). */
     record Result(String version, Stats component, Stats plainHttp, Stats cli, Memory componentMemory, Memory plainHttpMemory,
-            Stats cliPeakResident, int cliTextMissing) {
+            Stats cliPeakResident, int cliTextMissing, Stats pairedRatio) {
     }
 
     static Result run(int warmUp, int measured) throws Exception {
@@ -71,6 +71,7 @@ final class EndToEndBench {
                 List<Double> plainHttpTimes = new ArrayList<>();
                 List<Double> cliTimes = new ArrayList<>();
                 List<Double> cliMemory = new ArrayList<>();
+                List<Double> pairedRatios = new ArrayList<>(); // component / plain HTTP of the same round: same server state
                 for (int round = 0; round < warmUp + measured; round++) {
                     String prompt = "Benchmark task " + round + ": answer in one line.";
                     StringBuilder line = new StringBuilder();
@@ -88,6 +89,9 @@ final class EndToEndBench {
                         }
                         line.append(String.format(" %s %.1f ms", contender, millis));
                     }
+                    if (round >= warmUp) {
+                        pairedRatios.add(componentTimes.get(componentTimes.size() - 1) / plainHttpTimes.get(plainHttpTimes.size() - 1));
+                    }
                     if (round < warmUp) { // warm-up figures are dropped
                         componentTimes.remove(componentTimes.size() - 1);
                         plainHttpTimes.remove(plainHttpTimes.size() - 1);
@@ -97,7 +101,7 @@ final class EndToEndBench {
                     System.out.printf("  row1 round %d%s:%s%n", round + 1, round < warmUp ? " (warm-up)" : "", line);
                 }
                 return new Result(server.version(), new Stats(componentTimes), new Stats(plainHttpTimes), new Stats(cliTimes),
-                        component.memory(), plainHttp.memory(), new Stats(cliMemory), cli.textMissing());
+                        component.memory(), plainHttp.memory(), new Stats(cliMemory), cli.textMissing(), new Stats(pairedRatios));
             }
         } finally {
             deleteQuietly(state);

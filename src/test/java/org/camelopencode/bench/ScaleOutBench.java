@@ -31,11 +31,14 @@ final class ScaleOutBench {
     static final int TASKS_PER_ROUND = 30;
     static final int CONCURRENCY = 6;
     private static final int MEASURED_ROUNDS = 3;
-    private static final int WARM_UP_TASKS_PER_SERVER = 10;
+    /** Each server's JavaScript JIT warms up on its own: a first round of 10 tasks took ~1.5x the CPU of later ones. */
+    private static final int WARM_UP_TASKS_PER_SERVER = 20;
+    /** Window over which the idle fleet's own CPU use is measured (a measurement period, not a wait for a condition). */
+    private static final long IDLE_WINDOW_MILLIS = 3000;
 
     /** One fleet size: tasks per second of each measured round, the machine's CPU use and the fleet's memory. */
     record FleetResult(int servers, double secondsToStart, Stats tasksPerSecond, Stats cpuLoad, Stats serverCpuMillisPerTask,
-            Stats jvmCpuMillisPerTask, long fleetResidentBytes) {
+            Stats jvmCpuMillisPerTask, long fleetResidentBytes, double idleFleetCpuPercent) {
     }
 
     static List<FleetResult> run(int... fleetSizes) throws Exception {
@@ -76,6 +79,9 @@ final class ScaleOutBench {
             round(template, servers, -1, WARM_UP_TASKS_PER_SERVER * servers); // the servers' JIT warms up too
             @SuppressWarnings("unchecked")
             List<InstanceReport> started = template.requestBody("direct:fleet", null, List.class);
+            double idleBefore = fleetCpuSeconds(started);
+            Thread.sleep(IDLE_WINDOW_MILLIS);
+            double idleFleetCpuPercent = (fleetCpuSeconds(started) - idleBefore) * 100_000 / IDLE_WINDOW_MILLIS;
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             List<Double> rates = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
@@ -101,7 +107,7 @@ final class ScaleOutBench {
                 throw new IllegalStateException("not every server of the fleet served: " + reports);
             }
             return new FleetResult(servers, secondsToStart, new Stats(rates), new Stats(cpu), new Stats(serverCpu), new Stats(jvmCpu),
-                    resident);
+                    resident, idleFleetCpuPercent);
         } finally {
             camel.close();
             EndToEndBench.deleteQuietly(state);
