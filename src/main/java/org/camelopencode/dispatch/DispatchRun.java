@@ -107,6 +107,11 @@ final class DispatchRun implements EventListener {
      * settle re-checks still ask the server.
      */
     private final AtomicBoolean idleReportedByEvent = new AtomicBoolean();
+    /**
+     * Set before this attempt aborts its session or withdraws a request on purpose (deadline, budget, an unanswerable
+     * interruption, cancel): the turn that this ends must not be judged as the agent's reply in the meantime.
+     */
+    private volatile boolean endingOnPurpose;
     /** The messages as the session's events describe them: a finished turn needs no read of the server. */
     private final EventTranscript transcript = new EventTranscript();
 
@@ -187,6 +192,7 @@ final class DispatchRun implements EventListener {
     }
 
     void cancel(String reason) {
+        endingOnPurpose = true;
         abortQuietly();
         fail(FailureKind.PROVIDER_UNAVAILABLE, reason, null, null);
     }
@@ -301,6 +307,7 @@ final class DispatchRun implements EventListener {
         var usage = tally.snapshot();
         Optional<String> over = request.limits().exceededBy(usage.tokens(), usage.cost());
         if (over.isPresent() && overBudget.compareAndSet(false, true)) {
+            endingOnPurpose = true;
             submit(() -> {
                 abortQuietly();
                 fail(FailureKind.BUDGET_EXCEEDED, over.get() + "; the session was aborted", null, null);
@@ -361,6 +368,9 @@ final class DispatchRun implements EventListener {
     }
 
     private void evaluate() {
+        if (endingOnPurpose) {
+            return;
+        }
         try {
             boolean busy;
             boolean idleByEvent = idleReportedByEvent.getAndSet(false);
@@ -599,6 +609,7 @@ final class DispatchRun implements EventListener {
             return;
         }
         SessionStatus status = latestStatus;
+        endingOnPurpose = true;
         submit(() -> {
             abortQuietly();
             if (status != null && status.isRetry()) {
@@ -617,6 +628,7 @@ final class DispatchRun implements EventListener {
         if (result.isDone()) {
             return;
         }
+        endingOnPurpose = true;
         submit(() -> {
             // Withdraw the request and abort, so the session does not hang on the server waiting for an answer nobody gives.
             interruptions.withdraw(pendingRequest);

@@ -68,6 +68,16 @@ class DispatcherStubServerTest {
         return future;
     }
 
+    /** Dispatches with a poll interval longer than any test: only events (and settle re-checks) move the gate. */
+    private CompletableFuture<DispatchResult> dispatchWithoutSafetyPoll() {
+        return dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)), DispatchRequest.of("do it", TASK_TIMEOUT));
+    }
+
+    /** The server lists the session idle with the user message and a completed reply of this text. */
+    private static void replyOnServer(StubSession session, String text) {
+        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, text, null));
+    }
+
     private static OpenCodeFailureException failureOf(CompletableFuture<DispatchResult> future) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> future.get(10, SECONDS));
         assertThat(thrown).isInstanceOf(ExecutionException.class);
@@ -77,8 +87,7 @@ class DispatcherStubServerTest {
 
     @Test
     void idleBeforeTheFinalMessageIsCompletedWaitsForIt() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         session.idleWith(OpenCodeApiStub.userMessage(session.id),
                 OpenCodeApiStub.assistantMessage(session.id, "half", "incomplete"));
@@ -100,11 +109,10 @@ class DispatcherStubServerTest {
 
     @Test
     void anIdleEventIsTrustedSoTheResultNeedsOnlyTheMessagesRead() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         int statusReadsBefore = stub.statusReads();
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "done", null));
+        replyOnServer(session, "done");
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
 
         assertThat(future.get(10, SECONDS).text()).isEqualTo("done");
@@ -115,8 +123,7 @@ class DispatcherStubServerTest {
 
     @Test
     void theFinalMessageUpdatedAfterIdleIsJudgedAtOnce() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "half", "incomplete"));
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
@@ -133,11 +140,10 @@ class DispatcherStubServerTest {
 
     @Test
     void aTurnWhoseEventsShowACompleteReplyEndsWithoutReadingTheServer() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         int statusReadsBefore = stub.statusReads();
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "on the server", null));
+        replyOnServer(session, "on the server");
         stub.pushEvent(OpenCodeApiStub.replyText(session.id, "from the events"));
         stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
@@ -151,10 +157,9 @@ class DispatcherStubServerTest {
 
     @Test
     void aReplyTheEventsShowAsFailedIsJudgedOnTheServersMessages() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "the server's text", null));
+        replyOnServer(session, "the server's text");
         // The events show the reply completed but no text part: a failure is never decided on events alone.
         stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
@@ -165,12 +170,11 @@ class DispatcherStubServerTest {
 
     @Test
     void afterTheEventStreamDroppedTheRepliesAreReadFromTheServer() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         stub.dropEventStreams();
         await().atMost(Duration.ofSeconds(10)).until(() -> stub.eventConnections() >= 2 && stub.openEventStreams() == 1);
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "read", null));
+        replyOnServer(session, "read");
         stub.pushEvent(OpenCodeApiStub.replyText(session.id, "maybe partial"));
         stub.pushEvent(OpenCodeApiStub.replyCompleted(session.id));
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
@@ -180,8 +184,7 @@ class DispatcherStubServerTest {
 
     @Test
     void anIdleEventWithoutAReplyYetIsCheckedAgainstTheServersStatus() throws Exception {
-        CompletableFuture<DispatchResult> future = dispatchAndAwaitPrompt(dispatcher(Duration.ofSeconds(60)),
-                DispatchRequest.of("do it", TASK_TIMEOUT));
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
         StubSession session = stub.onlySession();
         session.busy();
         // A stale idle (the server still says busy, no reply yet): the settle re-check asks GET /session/status.
@@ -189,7 +192,7 @@ class DispatcherStubServerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> stub.statusReads() >= 1 && session.messageReads.get() >= 1);
         assertThat(future).isNotDone();
 
-        session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, "later", null));
+        replyOnServer(session, "later");
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
         assertThat(future.get(10, SECONDS).text()).isEqualTo("later");
         assertThat(session.aborts.get()).isZero();
@@ -253,6 +256,32 @@ class DispatcherStubServerTest {
         assertThat(failure.getRequest().get("patterns").get(0).asText()).isEqualTo("rm -rf build");
         assertThat(failure.getMessage()).contains("bash").contains("rm -rf build");
         assertThat(session.aborts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void theTurnThatAWithdrawnRequestEndsIsNotJudgedAsTheAgentsReply() throws Exception {
+        CompletableFuture<DispatchResult> future = dispatchWithoutSafetyPoll();
+        StubSession session = stub.onlySession();
+        // Withdrawing the request ends OpenCode's turn at once, with a tool-call step and no text...
+        stub.onPermissionReply(() -> {
+            session.idleWith(OpenCodeApiStub.userMessage(session.id), OpenCodeApiStub.assistantMessage(session.id, null, null));
+            stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+        });
+        // ...and the abort answers late: time enough for a gate that would judge that turn to read it.
+        stub.onAbort(() -> {
+            try {
+                await().atMost(Duration.ofSeconds(1)).until(() -> session.messageReads.get() > 0);
+            } catch (org.awaitility.core.ConditionTimeoutException expected) {
+                // the gate did not look at the ended turn: what this test wants
+            }
+        });
+        stub.pushEvent("{\"id\":\"evt_ask\",\"type\":\"permission.asked\",\"properties\":{\"id\":\"per_9\",\"sessionID\":\""
+                + session.id + "\",\"permission\":\"bash\",\"patterns\":[\"echo hi\"],\"metadata\":{},\"always\":[]}}");
+
+        OpenCodeFailureException failure = failureOf(future);
+        assertThat(failure.getKind()).isEqualTo(FailureKind.PENDING_PERMISSION);
+        assertThat(stub.permissionReplies()).singleElement().asString().contains("reject");
+        assertThat(session.messageReads.get()).isZero();
     }
 
     @Test

@@ -80,6 +80,9 @@ final class OpenCodeApiStub implements AutoCloseable {
     private volatile int createSessionStatus = 200;
     private volatile String createSessionErrorBody = "";
     private volatile String permissionsJson = "[]";
+    private final List<String> permissionReplies = new CopyOnWriteArrayList<>();
+    private volatile Runnable permissionReplyHook = () -> { };
+    private volatile Runnable abortHook = () -> { };
     private volatile boolean refuseEventStreams;
     private volatile boolean completeOnPrompt;
 
@@ -108,6 +111,21 @@ final class OpenCodeApiStub implements AutoCloseable {
     /** {@code GET /permission} answers this JSON array. */
     void permissions(String json) {
         permissionsJson = json;
+    }
+
+    /** @param hook run on each {@code POST /permission/{id}/reply} before it is answered {@code true} */
+    void onPermissionReply(Runnable hook) {
+        permissionReplyHook = hook;
+    }
+
+    /** @param hook run on each {@code POST /session/{id}/abort} before it is answered {@code true} */
+    void onAbort(Runnable hook) {
+        abortHook = hook;
+    }
+
+    /** @return the bodies of {@code POST /permission/{id}/reply}, in order */
+    List<String> permissionReplies() {
+        return permissionReplies;
     }
 
     /** New {@code GET /event} requests are answered 503 while refused. */
@@ -197,6 +215,10 @@ final class OpenCodeApiStub implements AutoCloseable {
             respond(exchange, 200, statusesJson());
         } else if (method.equals("GET") && path.equals("/permission")) {
             respond(exchange, 200, permissionsJson);
+        } else if (method.equals("POST") && path.startsWith("/permission/") && path.endsWith("/reply")) {
+            permissionReplies.add(body);
+            permissionReplyHook.run();
+            respond(exchange, 200, "true");
         } else if (method.equals("GET") && path.equals("/question")) {
             questionReads.incrementAndGet();
             respond(exchange, 200, "[]");
@@ -235,6 +257,7 @@ final class OpenCodeApiStub implements AutoCloseable {
             }
             case "POST abort" -> {
                 session.aborts.incrementAndGet();
+                abortHook.run();
                 respond(exchange, 200, "true");
             }
             default -> respond(exchange, 405, "{\"name\":\"MethodNotAllowed\",\"data\":{}}");
