@@ -100,12 +100,14 @@ public final class BenchMain {
                         table.append(String.format("| 5 scale-out, %d managed server(s), %d tasks per round, %d in flight, %d rounds |"
                                 + " median %.2f tasks/s (min %.2f, max %.2f) = %.2fx one server; machine CPU median %.0f%%; CPU per task: servers %.0f ms,"
                                 + " this JVM (component + scripted model) %.0f ms;"
-                                + " idle fleet %.1f%% of one core; fleet resident memory %.0f MB; fleet started in %.1f s | - |%n",
+                                + " plus %.0f ms per task of deferred server CPU after the last round (quiet after %.0f s); fleet resident"
+                                + " memory %.0f MB; fleet healthy after %.1f s, quiet %.0f s later | - |%n",
                                 result.servers(), ScaleOutBench.TASKS_PER_ROUND, ScaleOutBench.CONCURRENCY, result.tasksPerSecond().count(),
                                 result.tasksPerSecond().median(), result.tasksPerSecond().min(), result.tasksPerSecond().max(),
                                 result.tasksPerSecond().median() / single, result.cpuLoad().median(),
                                 result.serverCpuMillisPerTask().median(), result.jvmCpuMillisPerTask().median(),
-                                result.idleFleetCpuPercent(), result.fleetResidentBytes() / 1048576.0, result.secondsToStart()));
+                                result.deferredCpuMillisPerTask(), result.secondsToQuietAfterRounds(),
+                                result.fleetResidentBytes() / 1048576.0, result.secondsToStart(), result.secondsToQuietAfterStart()));
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end, scale-out");

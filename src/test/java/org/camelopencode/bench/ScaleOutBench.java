@@ -31,14 +31,15 @@ final class ScaleOutBench {
     static final int TASKS_PER_ROUND = 30;
     static final int CONCURRENCY = 6;
     private static final int MEASURED_ROUNDS = 3;
-    /** Each server's JavaScript JIT warms up on its own: a first round of 10 tasks took ~1.5x the CPU of later ones. */
-    private static final int WARM_UP_TASKS_PER_SERVER = 20;
-    /** Window over which the idle fleet's own CPU use is measured (a measurement period, not a wait for a condition). */
-    private static final long IDLE_WINDOW_MILLIS = 3000;
+    /** Each server's JavaScript JIT warms up on its own: after 20 tasks a server still used ~1.8x the CPU per task of later ones. */
+    private static final int WARM_UP_TASKS_PER_SERVER = 60;
+    /** A fleet using less than this share of one core over a second is quiet (its deferred work is done). */
+    private static final double QUIET_CORES = 0.15;
 
     /** One fleet size: tasks per second of each measured round, the machine's CPU use and the fleet's memory. */
     record FleetResult(int servers, double secondsToStart, Stats tasksPerSecond, Stats cpuLoad, Stats serverCpuMillisPerTask,
-            Stats jvmCpuMillisPerTask, long fleetResidentBytes, double idleFleetCpuPercent) {
+            Stats jvmCpuMillisPerTask, long fleetResidentBytes, double secondsToQuietAfterStart, double deferredCpuMillisPerTask,
+            double secondsToQuietAfterRounds) {
     }
 
     static List<FleetResult> run(int... fleetSizes) throws Exception {
@@ -76,12 +77,13 @@ final class ScaleOutBench {
             camel.start(); // the producer starts the fleet, all servers in parallel
             double secondsToStart = (System.nanoTime() - startNanos) / 1e9;
             ProducerTemplate template = camel.createProducerTemplate();
-            round(template, servers, -1, WARM_UP_TASKS_PER_SERVER * servers); // the servers' JIT warms up too
             @SuppressWarnings("unchecked")
             List<InstanceReport> started = template.requestBody("direct:fleet", null, List.class);
-            double idleBefore = fleetCpuSeconds(started);
-            Thread.sleep(IDLE_WINDOW_MILLIS);
-            double idleFleetCpuPercent = (fleetCpuSeconds(started) - idleBefore) * 100_000 / IDLE_WINDOW_MILLIS;
+            // A new server works for seconds after it answers health (installing the provider package in its fresh HOME,
+            // JIT): measured from the start, that work would be charged to the first round.
+            double secondsToQuietAfterStart = awaitQuiet(started);
+            round(template, servers, -1, WARM_UP_TASKS_PER_SERVER * servers); // the servers' JIT warms up too
+            awaitQuiet(started);
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             List<Double> rates = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
@@ -100,6 +102,11 @@ final class ScaleOutBench {
                         + " this JVM (component + scripted model) %.0f ms%n", servers, round + 1, rate, cpu.get(cpu.size() - 1),
                         serverCpu.get(serverCpu.size() - 1), jvmCpu.get(jvmCpu.size() - 1));
             }
+            // Rounds run back to back, so rounds 2 and 3 share the CPU with what earlier tasks left for later; what is
+            // still left when the last round ends is measured until the fleet is quiet.
+            double tailStart = fleetCpuSeconds(started);
+            double secondsToQuietAfterRounds = awaitQuiet(started);
+            double deferredMillisPerTask = (fleetCpuSeconds(started) - tailStart) * 1000 / (MEASURED_ROUNDS * TASKS_PER_ROUND);
             @SuppressWarnings("unchecked")
             List<InstanceReport> reports = template.requestBody("direct:fleet", null, List.class);
             long resident = reports.stream().mapToLong(report -> ProcessMemory.residentBytesOfTree(report.pid())).sum();
@@ -107,11 +114,31 @@ final class ScaleOutBench {
                 throw new IllegalStateException("not every server of the fleet served: " + reports);
             }
             return new FleetResult(servers, secondsToStart, new Stats(rates), new Stats(cpu), new Stats(serverCpu), new Stats(jvmCpu),
-                    resident, idleFleetCpuPercent);
+                    resident, secondsToQuietAfterStart, deferredMillisPerTask, secondsToQuietAfterRounds);
         } finally {
             camel.close();
             EndToEndBench.deleteQuietly(state);
         }
+    }
+
+    /**
+     * Waits (at most 2 minutes) until the fleet used less than {@value #QUIET_CORES} of a core over the last second.
+     *
+     * @return seconds waited
+     */
+    private static double awaitQuiet(List<InstanceReport> fleet) {
+        long start = System.nanoTime();
+        double[] last = {fleetCpuSeconds(fleet), System.nanoTime()};
+        org.awaitility.Awaitility.await("the fleet's deferred work ends").atMost(java.time.Duration.ofMinutes(2))
+                .pollDelay(java.time.Duration.ofSeconds(1)).pollInterval(java.time.Duration.ofSeconds(1)).until(() -> {
+                    double cpu = fleetCpuSeconds(fleet);
+                    double now = System.nanoTime();
+                    double cores = (cpu - last[0]) / ((now - last[1]) / 1e9);
+                    last[0] = cpu;
+                    last[1] = now;
+                    return cores < QUIET_CORES;
+                });
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double fleetCpuSeconds(List<InstanceReport> fleet) {
