@@ -19,7 +19,8 @@ import org.camelopencode.failure.FailureKind;
  * {@code structured} is present when a schema was sent) and, with a schema, matches it.
  *
  * <p>Inputs come from {@code GET /session/status} (or the {@code session.status} /
- * {@code session.idle} events) and {@code GET /session/{id}/message}.
+ * {@code session.idle} events) and {@code GET /session/{id}/message} (or, for a completed reply, the session's
+ * {@code message.updated} / {@code message.part.updated} events collected by {@link EventTranscript}).
  */
 public final class CompletionGate {
 
