@@ -268,13 +268,9 @@ final class EndToEndBench {
 
         /** Reads {@code GET /session/status} until the session is idle, then its last assistant message's text. */
         private String replyFromServer(String sessionId) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (get("/session/status").has(sessionId)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("session " + sessionId + " still busy 60 s after opencode run exited");
-                }
-                Thread.sleep(5); // bounded by the deadline; a poll is what a CLI caller without events would do
-            }
+            // a poll is what a CLI caller without an event stream would do
+            org.awaitility.Awaitility.await("session " + sessionId + " idle after opencode run exited").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> !get("/session/status").has(sessionId));
             StringBuilder text = new StringBuilder();
             JsonNode messages = get("/session/" + sessionId + "/message");
             JsonNode last = messages.get(messages.size() - 1);
