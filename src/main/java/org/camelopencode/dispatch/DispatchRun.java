@@ -164,10 +164,7 @@ final class DispatchRun implements EventListener {
 
     /** Re-attached: watch the existing session with the same gate; its turn may be running, finished or dead. */
     private void resume() {
-        try {
-            schemaCheck = request.schema() == null ? null : SchemaCheck.compile(request.schema());
-        } catch (IllegalArgumentException invalid) {
-            fail(FailureKind.INVALID_TASK, invalid.getMessage(), null, null);
+        if (!compileSchema()) {
             return;
         }
         try {
@@ -197,11 +194,17 @@ final class DispatchRun implements EventListener {
         fail(FailureKind.PROVIDER_UNAVAILABLE, reason, null, null);
     }
 
+    /**
+     * Ends the attempt on a worker by aborting the session or withdrawing a request; from now on the turn this ends is
+     * not judged as the agent's reply.
+     */
+    private void endOnPurpose(Runnable ending) {
+        endingOnPurpose = true;
+        submit(ending);
+    }
+
     private void begin() {
-        try {
-            schemaCheck = request.schema() == null ? null : SchemaCheck.compile(request.schema());
-        } catch (IllegalArgumentException invalid) {
-            fail(FailureKind.INVALID_TASK, invalid.getMessage(), null, null);
+        if (!compileSchema()) {
             return;
         }
         try {
@@ -231,6 +234,17 @@ final class DispatchRun implements EventListener {
         }
     }
 
+    /** @return false when the request's schema is not a valid JSON Schema (the attempt then failed as invalid_task) */
+    private boolean compileSchema() {
+        try {
+            schemaCheck = request.schema() == null ? null : SchemaCheck.compile(request.schema());
+            return true;
+        } catch (IllegalArgumentException invalid) {
+            fail(FailureKind.INVALID_TASK, invalid.getMessage(), null, null);
+            return false;
+        }
+    }
+
     /** Before the prompt: a caller that records sessions (the ledger) knows it before any paid work starts. */
     private void notifySessionCreated() {
         if (sessionListener == null) {
@@ -251,7 +265,9 @@ final class DispatchRun implements EventListener {
             return;
         }
         countProgress(event);
-        transcript.accept(event);
+        if (!attached) {
+            transcript.accept(event); // a re-attached session is always judged on a read of the server
+        }
         if (event instanceof SessionIdle) {
             markIdle();
             idleReportedByEvent.set(true);
@@ -266,13 +282,11 @@ final class DispatchRun implements EventListener {
                 idleReportedByEvent.set(false);
                 idleSinceNanos = -1;
             }
-        } else if (event instanceof MessageUpdated updated && updated.info() != null && updated.info().isAssistant()
-                && updated.info().isCompleted()) {
-            if (idleSinceNanos >= 0) {
-                // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
-                idleReportedByEvent.set(true);
-                requestEvaluation();
-            }
+        } else if (event instanceof MessageUpdated updated && idleSinceNanos >= 0 && updated.info() != null
+                && updated.info().isAssistant() && updated.info().isCompleted()) {
+            // Idle can come before the final message.updated: judge again now rather than at the next settle re-check.
+            idleReportedByEvent.set(true);
+            requestEvaluation();
         } else if (event instanceof PermissionAsked asked) {
             submit(() -> interruptions.onPermission(sessionId, asked.request()));
         } else if (event instanceof QuestionAsked asked) {
@@ -307,8 +321,7 @@ final class DispatchRun implements EventListener {
         var usage = tally.snapshot();
         Optional<String> over = request.limits().exceededBy(usage.tokens(), usage.cost());
         if (over.isPresent() && overBudget.compareAndSet(false, true)) {
-            endingOnPurpose = true;
-            submit(() -> {
+            endOnPurpose(() -> {
                 abortQuietly();
                 fail(FailureKind.BUDGET_EXCEEDED, over.get() + "; the session was aborted", null, null);
             });
@@ -609,8 +622,7 @@ final class DispatchRun implements EventListener {
             return;
         }
         SessionStatus status = latestStatus;
-        endingOnPurpose = true;
-        submit(() -> {
+        endOnPurpose(() -> {
             abortQuietly();
             if (status != null && status.isRetry()) {
                 // OpenCode was still waiting to retry the provider: the provider's condition is the cause, not the agent.
@@ -628,8 +640,7 @@ final class DispatchRun implements EventListener {
         if (result.isDone()) {
             return;
         }
-        endingOnPurpose = true;
-        submit(() -> {
+        endOnPurpose(() -> {
             // Withdraw the request and abort, so the session does not hang on the server waiting for an answer nobody gives.
             interruptions.withdraw(pendingRequest);
             abortQuietly();
