@@ -3,19 +3,17 @@ package org.camelopencode.bench;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camelopencode.client.StubEventStreams;
+import org.camelopencode.client.StubServer;
 
 /**
  * A model-free stand-in for {@code opencode serve} on 127.0.0.1:0 for the dispatcher benchmarks: sessions stay busy
@@ -38,10 +36,8 @@ final class DispatchStub implements AutoCloseable {
     private final Map<String, String> messagesBySession = new ConcurrentHashMap<>();
     private final Map<String, Boolean> busySessions = new ConcurrentHashMap<>();
     private final Map<String, Long> idleFrameNanos = new ConcurrentHashMap<>();
-    private final List<HttpExchange> eventStreams = new CopyOnWriteArrayList<>();
-    private final Object eventWriteLock = new Object();
+    private final StubEventStreams eventStreams = new StubEventStreams();
     private final AtomicInteger sessionCounter = new AtomicInteger();
-    private final AtomicInteger eventConnections = new AtomicInteger();
     private final AtomicInteger prompts = new AtomicInteger();
     private volatile Consumer<String> promptListener = sessionId -> { };
 
@@ -68,11 +64,11 @@ final class DispatchStub implements AutoCloseable {
     }
 
     int eventConnections() {
-        return eventConnections.get();
+        return eventStreams.acceptedCount();
     }
 
     int openEventStreams() {
-        return eventStreams.size();
+        return eventStreams.openCount();
     }
 
     int prompts() {
@@ -87,22 +83,10 @@ final class DispatchStub implements AutoCloseable {
     long finish(String sessionId) {
         messagesBySession.put(sessionId, "[" + userMessage(sessionId) + "," + assistantMessage(sessionId) + "]");
         busySessions.remove(sessionId);
-        byte[] frame = ("data: {\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId
-                + "\"}}\n\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (eventWriteLock) {
-            long now = System.nanoTime();
-            idleFrameNanos.put(sessionId, now);
-            for (HttpExchange stream : eventStreams) {
-                try {
-                    OutputStream body = stream.getResponseBody();
-                    body.write(frame);
-                    body.flush();
-                } catch (IOException gone) {
-                    eventStreams.remove(stream);
-                }
-            }
-            return now;
-        }
+        long written = eventStreams.broadcast("{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\""
+                + sessionId + "\"}}");
+        idleFrameNanos.put(sessionId, written);
+        return written;
     }
 
     /** @return the {@link System#nanoTime()} at which the session's idle frame was written, or null before */
@@ -117,10 +101,7 @@ final class DispatchStub implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (eventWriteLock) {
-            eventStreams.forEach(HttpExchange::close);
-            eventStreams.clear();
-        }
+        eventStreams.closeAll();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -130,15 +111,7 @@ final class DispatchStub implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         exchange.getRequestBody().readAllBytes();
         if (method.equals("GET") && path.equals("/event")) {
-            eventConnections.incrementAndGet();
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            synchronized (eventWriteLock) {
-                OutputStream body = exchange.getResponseBody();
-                body.write("data: {\"type\":\"server.connected\",\"properties\":{}}\n\n".getBytes(StandardCharsets.UTF_8));
-                body.flush();
-                eventStreams.add(exchange);
-            }
+            eventStreams.accept(exchange);
             return;
         }
         if (method.equals("POST") && path.equals("/session")) {
@@ -180,14 +153,7 @@ final class DispatchStub implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        if (body != null) {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-        }
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream output = exchange.getResponseBody()) {
-            output.write(bytes);
-        }
+        StubServer.respond(exchange, status, body);
     }
 
     private static String userMessage(String sessionId) {

@@ -3,7 +3,6 @@ package org.camelopencode.dispatch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.camelopencode.client.StubEventStreams;
 import org.camelopencode.client.StubServer;
 
 /**
@@ -71,10 +71,8 @@ final class OpenCodeApiStub implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, StubSession> sessions = new ConcurrentHashMap<>();
     private final List<String> sessionOrder = new CopyOnWriteArrayList<>();
-    private final List<HttpExchange> eventStreams = new CopyOnWriteArrayList<>();
-    private final Object eventWriteLock = new Object();
+    private final StubEventStreams eventStreams = new StubEventStreams();
     private final AtomicInteger sessionCounter = new AtomicInteger();
-    private final AtomicInteger eventConnections = new AtomicInteger();
     private final AtomicInteger statusReads = new AtomicInteger();
     private final AtomicInteger questionReads = new AtomicInteger();
     private volatile int createSessionStatus = 200;
@@ -153,12 +151,12 @@ final class OpenCodeApiStub implements AutoCloseable {
 
     /** @return the number of {@code GET /event} connections accepted (refused ones not counted) */
     int eventConnections() {
-        return eventConnections.get();
+        return eventStreams.acceptedCount();
     }
 
     /** @return the number of {@code GET /event} connections open now */
     int openEventStreams() {
-        return eventStreams.size();
+        return eventStreams.openCount();
     }
 
     int statusReads() {
@@ -171,26 +169,12 @@ final class OpenCodeApiStub implements AutoCloseable {
 
     /** Writes one frame {@code data: <json>} to every open event stream. */
     void pushEvent(String json) {
-        byte[] frame = ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (eventWriteLock) {
-            for (HttpExchange stream : eventStreams) {
-                try {
-                    OutputStream body = stream.getResponseBody();
-                    body.write(frame);
-                    body.flush();
-                } catch (IOException gone) {
-                    eventStreams.remove(stream);
-                }
-            }
-        }
+        eventStreams.broadcast(json);
     }
 
     /** Closes every open event stream (the client sees EOF and reconnects). */
     void dropEventStreams() {
-        synchronized (eventWriteLock) {
-            eventStreams.forEach(HttpExchange::close);
-            eventStreams.clear();
-        }
+        eventStreams.closeAll();
     }
 
     @Override
@@ -280,15 +264,7 @@ final class OpenCodeApiStub implements AutoCloseable {
             respond(exchange, 503, "{\"name\":\"Unavailable\",\"data\":{}}");
             return;
         }
-        eventConnections.incrementAndGet();
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.sendResponseHeaders(200, 0);
-        synchronized (eventWriteLock) {
-            OutputStream body = exchange.getResponseBody();
-            body.write("data: {\"type\":\"server.connected\",\"properties\":{}}\n\n".getBytes(StandardCharsets.UTF_8));
-            body.flush();
-            eventStreams.add(exchange);
-        }
+        eventStreams.accept(exchange);
     }
 
     private String statusesJson() {
