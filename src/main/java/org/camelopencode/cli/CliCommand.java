@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.server.OpenCodeEnvironment;
 
 /**
  * The command line, environment and standard input of one {@code opencode run --format json}
@@ -58,30 +59,23 @@ public final class CliCommand {
     }
 
     /**
-     * Prepares the environment like the managed server's: every inherited {@code OPENCODE_*} variable is removed but
-     * {@code OPENCODE_API_KEY}; auto-update, model list fetches, sharing and LSP downloads are off.
+     * Prepares the environment like the managed server's ({@link OpenCodeEnvironment}): every inherited
+     * {@code OPENCODE_*} variable is removed but {@code OPENCODE_API_KEY}; auto-update, model list fetches, sharing and
+     * LSP downloads are off.
      *
      * @param environment the process builder's environment, changed in place
      * @param options the transport's settings: config content, private state folder, attach credentials
      */
     public static void prepareEnvironment(Map<String, String> environment, CliOptions options) {
-        environment.keySet().removeIf(name -> name.startsWith("OPENCODE_") && !name.equals("OPENCODE_API_KEY"));
+        OpenCodeEnvironment.isolate(environment);
         // without --dir opencode takes its directory from an inherited PWD rather than the working directory
         environment.put("PWD", options.workingDirectory().toString());
-        environment.put("OPENCODE_DISABLE_AUTOUPDATE", "1");
-        environment.put("OPENCODE_DISABLE_MODELS_FETCH", "1");
-        environment.put("OPENCODE_DISABLE_SHARE", "1");
-        environment.put("OPENCODE_DISABLE_LSP_DOWNLOAD", "1");
         if (options.configJson() != null) {
             environment.put("OPENCODE_CONFIG_CONTENT", options.configJson());
         }
         if (options.stateDirectory() != null) {
-            Path home = options.stateDirectory().toAbsolutePath().resolve("home");
-            environment.put("HOME", home.toString());
-            environment.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-            environment.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
-            environment.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-            environment.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
+            OpenCodeEnvironment.privateHome(options.stateDirectory().toAbsolutePath())
+                    .forEach((name, folder) -> environment.put(name, folder.toString()));
         }
         if (options.attach() != null && options.attach().hasPassword()) {
             environment.put("OPENCODE_SERVER_USERNAME", options.attach().username());

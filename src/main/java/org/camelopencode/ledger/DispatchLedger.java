@@ -105,14 +105,7 @@ public final class DispatchLedger implements AutoCloseable {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id"})) {
-            insert.setString(1, taskKey);
-            insert.setString(2, taskName);
-            insert.setString(3, runId);
-            insert.setString(4, stage);
-            insert.setInt(5, attempt);
-            insert.setString(6, model);
-            insert.setString(7, DispatchStatus.RUNNING.wireName());
-            insert.setObject(8, now());
+            bind(insert, taskKey, taskName, runId, stage, attempt, model, DispatchStatus.RUNNING.wireName(), now());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {

@@ -222,23 +222,11 @@ public final class ManagedOpenCodeServer implements RunningServer {
 
     private static void prepareEnvironment(Map<String, String> environment, ManagedServerOptions options, String password)
             throws IOException {
-        // No OpenCode setting leaks in from the parent, but its provider key (OpenCode Zen) is the user's to pass on.
-        environment.keySet().removeIf(name -> name.startsWith("OPENCODE_") && !name.equals("OPENCODE_API_KEY"));
-        Path home = options.stateDirectory().resolve("home");
-        Map<String, Path> directories = Map.of(
-                "HOME", home,
-                "XDG_CONFIG_HOME", home.resolve(".config"),
-                "XDG_DATA_HOME", home.resolve(".local/share"),
-                "XDG_CACHE_HOME", home.resolve(".cache"),
-                "XDG_STATE_HOME", home.resolve(".local/state"));
-        for (Map.Entry<String, Path> directory : directories.entrySet()) {
+        OpenCodeEnvironment.isolate(environment);
+        for (Map.Entry<String, Path> directory : OpenCodeEnvironment.privateHome(options.stateDirectory()).entrySet()) {
             Files.createDirectories(directory.getValue());
             environment.put(directory.getKey(), directory.getValue().toString());
         }
-        environment.put("OPENCODE_DISABLE_MODELS_FETCH", "1");
-        environment.put("OPENCODE_DISABLE_AUTOUPDATE", "1");
-        environment.put("OPENCODE_DISABLE_SHARE", "1");
-        environment.put("OPENCODE_DISABLE_LSP_DOWNLOAD", "1");
         environment.put("OPENCODE_CONFIG_CONTENT", options.configJson());
         environment.putAll(options.environment());
         environment.put("OPENCODE_SERVER_USERNAME", options.username());
