@@ -1,6 +1,5 @@
 package org.camelopencode.cli;
 
-import java.time.Duration;
 import java.util.List;
 import org.camelopencode.agent.AgentRunSummary;
 import org.camelopencode.agent.TokenUsage;
@@ -85,16 +84,5 @@ public final class CliGate {
                         null, null))
                 .toList();
         return new MessageWithParts(info, parts);
-    }
-
-    /**
-     * @param duration the attempt's wall time
-     * @param verdict a completed verdict
-     * @return its result with that duration
-     */
-    static org.camelopencode.dispatch.DispatchResult timed(GateVerdict.Completed verdict, Duration duration) {
-        var result = verdict.result();
-        return new org.camelopencode.dispatch.DispatchResult(result.sessionId(), result.messageId(), result.model(), result.agent(),
-                result.text(), result.json(), result.tokens(), result.cost(), result.finish(), duration);
     }
 }

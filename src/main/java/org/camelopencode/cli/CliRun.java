@@ -98,7 +98,7 @@ final class CliRun {
                     ? judgeOnServer(schemaCheck) : CliGate.judge(request, output, exitCode, stderr, schemaCheck);
             checkBudget();
             if (verdict instanceof GateVerdict.Completed completed) {
-                DispatchResult result = CliGate.timed(completed, elapsed());
+                DispatchResult result = completed.result().withDuration(elapsed());
                 LOG.info("'{}' completed through opencode run in {} ms in {}", request.sessionTitle(), result.duration().toMillis(),
                         result.sessionId());
                 return result;

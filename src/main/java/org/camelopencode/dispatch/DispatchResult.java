@@ -32,4 +32,14 @@ public record DispatchResult(
         double cost,
         String finish,
         Duration duration) {
+
+    /** @param newDuration the attempt's wall time; @return a copy with it */
+    public DispatchResult withDuration(Duration newDuration) {
+        return new DispatchResult(sessionId, messageId, model, agent, text, json, tokens, cost, finish, newDuration);
+    }
+
+    /** @param newTokens tokens of the whole session; @param newCost its cost; @return a copy with them */
+    public DispatchResult withUsage(TokenUsage newTokens, double newCost) {
+        return new DispatchResult(sessionId, messageId, model, agent, text, json, newTokens, newCost, finish, duration);
+    }
 }

@@ -691,9 +691,8 @@ final class DispatchRun implements EventListener {
      * @param messages every message read, so the usage includes replies a stricter prompt rejected
      */
     private void complete(DispatchResult checked, List<MessageWithParts> messages) {
-        DispatchResult timed = new DispatchResult(checked.sessionId(), checked.messageId(), checked.model(), checked.agent(),
-                checked.text(), checked.json(), CompletionGate.tokensOf(messages), CompletionGate.costOf(messages),
-                checked.finish(), elapsed());
+        DispatchResult timed = checked.withUsage(CompletionGate.tokensOf(messages), CompletionGate.costOf(messages))
+                .withDuration(elapsed());
         // A turn that ended over its cap before the step event was counted is still over its cap.
         Optional<String> over = request.limits().exceededBy(timed.tokens(), timed.cost());
         if (over.isPresent()) {

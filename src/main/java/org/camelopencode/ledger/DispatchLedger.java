@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * ended. It lets a redelivered task be answered from its recorded result, and a task whose runner died be re-attached
  * to its session.
  *
- * <p>Plain JDBC, no Camel. Thread-safe; {@link #begin} is serialized so one task key has at most one running entry per
- * process. Errors of the database surface as {@link LedgerException}.
+ * <p>Plain JDBC, no Camel. Thread-safe. {@link #begin} only inserts: whether a task key already has a running entry is
+ * the caller's question ({@link #findRunning}), asked before it begins. Errors of the database surface as
+ * {@link LedgerException}.
  */
 public final class DispatchLedger implements AutoCloseable {
 
