@@ -113,8 +113,7 @@ public final class StatusRecorder extends EventNotifierSupport {
                     message.getHeader(OpenCodeConstants.SESSION_ID, String.class), durationMillis, tokens,
                     spent == null ? 0 : spent, "");
         } else if (failure instanceof OpenCodeFailureException classified) {
-            long tokens = classified.getTokens() == null ? 0
-                    : classified.getTokens().input() + classified.getTokens().output() + classified.getTokens().reasoning();
+            long tokens = classified.getTokens() == null ? 0 : classified.getTokens().total();
             finished = new Finished(at.toString(), task, classified.getModel(), classified.getKind().wireName(),
                     classified.getSessionId(), durationMillis, tokens, classified.getCost(), String.valueOf(classified.getReason()));
         } else {
