@@ -40,6 +40,18 @@ public final class OpenCodeEventStreamHealthCheck extends ServerHealthCheckSuppo
             builder.message("the connection to " + serverName() + " is closed").down();
             return;
         }
+        report(builder, stream);
+    }
+
+    /**
+     * The verdict on one shared {@code GET /event} stream, also used by {@link OpenCodeEventsHealthCheck}: details
+     * {@code connected}, {@code lastEventAt} (ISO-8601 or {@code never}) and {@code reconnects}; UP while connected,
+     * else DOWN with a message naming the server (no credentials).
+     *
+     * @param builder the check's result
+     * @param stream  the stream
+     */
+    static void report(HealthCheckResultBuilder builder, EventStream stream) {
         boolean connected = stream.isConnected();
         Instant lastEventAt = stream.lastEventAt();
         builder.detail("connected", connected);

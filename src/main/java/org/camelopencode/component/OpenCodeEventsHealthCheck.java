@@ -1,6 +1,5 @@
 package org.camelopencode.component;
 
-import java.time.Instant;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -39,18 +38,9 @@ public final class OpenCodeEventsHealthCheck extends AbstractHealthCheck {
             builder.message("opencode:events consumer not started").down();
             return;
         }
-        boolean connected = stream.isConnected();
-        Instant lastEventAt = stream.lastEventAt();
-        builder.detail("connected", connected);
-        builder.detail("lastEventAt", lastEventAt == null ? "never" : lastEventAt.toString());
-        builder.detail("reconnects", stream.reconnectCount());
         builder.detail("buffered", consumer.getBufferedCount());
         builder.detail("dropped", consumer.getDroppedCount());
         builder.detail("server", stream.endpoint().baseUri().toString());
-        if (connected) {
-            builder.up();
-        } else {
-            builder.message("GET /event on " + stream.endpoint().baseUri() + " is disconnected; reconnecting").down();
-        }
+        OpenCodeEventStreamHealthCheck.report(builder, stream);
     }
 }

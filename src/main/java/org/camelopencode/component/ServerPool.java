@@ -185,15 +185,7 @@ final class ServerPool implements FleetListener, AutoCloseable {
         if (known != null) {
             return known.client();
         }
-        for (ServerConnection connection : connectionsByLoad()) {
-            try {
-                connection.client().session(sessionId);
-                return connection.client();
-            } catch (OpenCodeClientException notThere) {
-                LOG.debug("Session {} is not on {}: {}", sessionId, connection.name(), notThere.getMessage());
-            }
-        }
-        return anyConnection().client();
+        return serverKnowing(sessionId).orElseGet(this::anyConnection).client();
     }
 
     /**
@@ -210,6 +202,11 @@ final class ServerPool implements FleetListener, AutoCloseable {
                 return Optional.of(connection);
             }
         }
+        return serverKnowing(sessionId);
+    }
+
+    /** @return the first server, least busy first, that answers {@code GET /session/{id}} for the session, else empty */
+    private Optional<ServerConnection> serverKnowing(String sessionId) {
         for (ServerConnection connection : connectionsByLoad()) {
             try {
                 connection.client().session(sessionId);

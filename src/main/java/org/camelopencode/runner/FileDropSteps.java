@@ -74,7 +74,7 @@ public class FileDropSteps {
         }
         TaskSpec task;
         if (TaskReader.isErrorRecord(fileName)) {
-            ErrorRecord record = readErrorRecord(fileName, content);
+            ErrorRecord record = readErrorRecord(fileName, new String(content, StandardCharsets.UTF_8));
             AttemptHistory.start(exchange, record.attempts());
             exchange.setProperty(REDRIVEN_FILE_PROPERTY, record.file() == null ? fileName : record.file());
             task = reader.readErrorRecord(record);
@@ -144,11 +144,17 @@ public class FileDropSteps {
         message.setHeader(Exchange.FILE_NAME, TaskRecords.errorFileName(task));
     }
 
-    private ErrorRecord readErrorRecord(String fileName, byte[] content) {
+    /**
+     * @param name the task's name for the error message
+     * @param json the error record
+     * @return the parsed record
+     * @throws OpenCodeFailureException {@code invalid_task} when it is not an error record
+     */
+    static ErrorRecord readErrorRecord(String name, String json) {
         try {
-            return TaskRecords.readError(new String(content, StandardCharsets.UTF_8));
+            return TaskRecords.readError(json);
         } catch (IllegalArgumentException malformed) {
-            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, fileName + ": " + malformed.getMessage());
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, name + ": " + malformed.getMessage());
         }
     }
 

@@ -15,7 +15,6 @@ import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.task.ErrorRecord;
 import org.camelopencode.task.TaskReader;
-import org.camelopencode.task.TaskRecords;
 import org.camelopencode.task.TaskSpec;
 
 /**
@@ -77,12 +76,7 @@ public class MessageTaskSteps {
     }
 
     private TaskSpec redrive(Exchange exchange, String name, String text) {
-        ErrorRecord record;
-        try {
-            record = TaskRecords.readError(text);
-        } catch (IllegalArgumentException malformed) {
-            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, name + ": " + malformed.getMessage());
-        }
+        ErrorRecord record = FileDropSteps.readErrorRecord(name, text);
         AttemptHistory.start(exchange, record.attempts());
         return reader.readErrorRecord(record);
     }

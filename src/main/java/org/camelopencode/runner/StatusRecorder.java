@@ -36,10 +36,11 @@ public final class StatusRecorder extends EventNotifierSupport {
     /** Buckets kept: 10 minutes of 10-second buckets. */
     public static final int BUCKETS = 60;
 
+    private static final Tally EMPTY = new Tally();
+
     private final Clock clock;
     private final Deque<Finished> recent = new ArrayDeque<>();
-    private final TreeMap<Long, long[]> counts = new TreeMap<>();
-    private final Map<Long, Double> spend = new TreeMap<>();
+    private final TreeMap<Long, Tally> buckets = new TreeMap<>();
     private final Map<String, Long> failuresByKind = new TreeMap<>();
     private long completed;
     private long failed;
@@ -113,8 +114,7 @@ public final class StatusRecorder extends EventNotifierSupport {
                     message.getHeader(OpenCodeConstants.SESSION_ID, String.class), durationMillis, tokens,
                     spent == null ? 0 : spent, "");
         } else if (failure instanceof OpenCodeFailureException classified) {
-            long tokens = classified.getTokens() == null ? 0
-                    : classified.getTokens().input() + classified.getTokens().output() + classified.getTokens().reasoning();
+            long tokens = classified.getTokens() == null ? 0 : classified.getTokens().total();
             finished = new Finished(at.toString(), task, classified.getModel(), classified.getKind().wireName(),
                     classified.getSessionId(), durationMillis, tokens, classified.getCost(), String.valueOf(classified.getReason()));
         } else {
@@ -135,19 +135,18 @@ public final class StatusRecorder extends EventNotifierSupport {
             recent.removeLast();
         }
         long bucket = at.getEpochSecond() / BUCKET_SECONDS;
-        long[] bucketCounts = counts.computeIfAbsent(bucket, ignored -> new long[2]);
+        Tally tally = buckets.computeIfAbsent(bucket, ignored -> new Tally());
         if (finished.completed()) {
             completed++;
-            bucketCounts[0]++;
+            tally.completed++;
         } else {
             failed++;
-            bucketCounts[1]++;
+            tally.failed++;
             failuresByKind.merge(finished.outcome(), 1L, Long::sum);
         }
         cost += finished.cost();
-        spend.merge(bucket, finished.cost(), Double::sum);
-        counts.headMap(bucket - BUCKETS, true).clear();
-        spend.keySet().removeIf(key -> !counts.containsKey(key));
+        tally.cost += finished.cost();
+        buckets.headMap(bucket - BUCKETS, true).clear();
     }
 
     /** @return the newest finished attempts first, at most {@value #RECENT_LIMIT} */
@@ -166,12 +165,19 @@ public final class StatusRecorder extends EventNotifierSupport {
      */
     public synchronized List<Bucket> timeline() {
         long now = clock.instant().getEpochSecond() / BUCKET_SECONDS;
-        List<Bucket> buckets = new ArrayList<>(BUCKETS);
+        List<Bucket> timeline = new ArrayList<>(BUCKETS);
         for (long bucket = now - BUCKETS + 1; bucket <= now; bucket++) {
-            long[] bucketCounts = counts.getOrDefault(bucket, new long[2]);
-            buckets.add(new Bucket(Instant.ofEpochSecond(bucket * BUCKET_SECONDS).toString(), bucketCounts[0], bucketCounts[1],
-                    spend.getOrDefault(bucket, 0.0)));
+            Tally tally = buckets.getOrDefault(bucket, EMPTY);
+            timeline.add(new Bucket(Instant.ofEpochSecond(bucket * BUCKET_SECONDS).toString(), tally.completed, tally.failed,
+                    tally.cost));
         }
-        return buckets;
+        return timeline;
+    }
+
+    /** Completions, failures and spend of one bucket; guarded by the recorder's lock. */
+    private static final class Tally {
+        private long completed;
+        private long failed;
+        private double cost;
     }
 }

@@ -75,8 +75,7 @@ public record StatusSnapshot(String generatedAt, List<Server> servers, List<Runn
         public static Running of(DispatchProgress progress) {
             var summary = progress.summary();
             return new Running(progress.sessionTitle(), progress.sessionId(), progress.state(), progress.elapsed().toSeconds(),
-                    summary.toolCalls(), summary.lastTool(), summary.steps(),
-                    summary.tokens().input() + summary.tokens().output() + summary.tokens().reasoning(), summary.cost());
+                    summary.toolCalls(), summary.lastTool(), summary.steps(), summary.tokens().total(), summary.cost());
         }
     }
 

@@ -73,12 +73,7 @@ class CliTransportIntegrationTest {
                 Reply.toolCall("read", OpenCodeConfigJson.readArguments(linkedSkill)), Reply.text("read the skill"));
 
         camel = new DefaultCamelContext();
-        OpenCodeComponent component = new OpenCodeComponent();
-        component.getConfiguration().setServerUrl(openCode.server().baseUri().toString());
-        component.getConfiguration().setUsername(openCode.server().username());
-        component.getConfiguration().setPassword(openCode.server().password());
-        component.getConfiguration().setModel(SharedOpenCode.MODEL);
-        component.getConfiguration().setTimeout("PT90S");
+        OpenCodeComponent component = openCode.newComponent("PT90S");
         component.getConfiguration().setCliDirectory(openCode.server().projectDirectory().toString());
         component.getConfiguration().setCliStateDirectory(Files.createTempDirectory("cli-it-state-").toString());
         component.getConfiguration().setCliConfig(new OpenCodeConfig()

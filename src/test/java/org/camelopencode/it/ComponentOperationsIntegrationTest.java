@@ -63,12 +63,7 @@ class ComponentOperationsIntegrationTest {
         model.when(RequestMatcher.promptContains("C-RETRY")).reply(Reply.empty(), Reply.text("ok"));
 
         camel = new DefaultCamelContext();
-        OpenCodeComponent component = new OpenCodeComponent();
-        component.getConfiguration().setServerUrl(openCode.server().baseUri().toString());
-        component.getConfiguration().setUsername(openCode.server().username());
-        component.getConfiguration().setPassword(openCode.server().password());
-        component.getConfiguration().setModel(SharedOpenCode.MODEL);
-        component.getConfiguration().setTimeout("PT60S");
+        OpenCodeComponent component = openCode.newComponent("PT60S");
         camel.addComponent("opencode", component);
         camel.addRoutes(new RouteBuilder() {
             @Override

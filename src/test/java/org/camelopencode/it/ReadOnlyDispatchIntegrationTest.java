@@ -40,12 +40,7 @@ class ReadOnlyDispatchIntegrationTest {
                 Reply.toolCall("write", "{\"filePath\":\"control-probe.txt\",\"content\":\"written\"}"),
                 Reply.text("wrote it"));
         camel = new DefaultCamelContext();
-        OpenCodeComponent component = new OpenCodeComponent();
-        component.getConfiguration().setServerUrl(openCode.server().baseUri().toString());
-        component.getConfiguration().setUsername(openCode.server().username());
-        component.getConfiguration().setPassword(openCode.server().password());
-        component.getConfiguration().setModel(SharedOpenCode.MODEL);
-        component.getConfiguration().setTimeout("PT60S");
+        OpenCodeComponent component = openCode.newComponent("PT60S");
         camel.addComponent("opencode", component);
         camel.start();
         template = camel.createProducerTemplate();

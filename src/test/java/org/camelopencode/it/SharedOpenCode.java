@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.camelopencode.client.ClientOptions;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.ServerEndpoint;
+import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.server.ManagedOpenCodeServer;
 import org.camelopencode.server.ManagedServerOptions;
 import org.camelopencode.server.OpenCodeBinary;
@@ -98,6 +99,23 @@ public final class SharedOpenCode {
         // No status page by default: runners of one JVM (and other builds on this machine) would share its port.
         runner.addOverrideProperty("opencode.status.enabled", "false");
         return runner;
+    }
+
+    /**
+     * An {@code opencode:} component pointed at this server (its URL and credentials) and {@link #MODEL}, not yet added
+     * to a context: tests set their own further options first.
+     *
+     * @param timeout the dispatch timeout option, e.g. {@code PT60S}
+     * @return the component
+     */
+    public OpenCodeComponent newComponent(String timeout) {
+        OpenCodeComponent component = new OpenCodeComponent();
+        component.getConfiguration().setServerUrl(server.baseUri().toString());
+        component.getConfiguration().setUsername(server.username());
+        component.getConfiguration().setPassword(server.password());
+        component.getConfiguration().setModel(MODEL);
+        component.getConfiguration().setTimeout(timeout);
+        return component;
     }
 
     /** @return a new client of the server with its credentials */
