@@ -27,7 +27,7 @@ import org.camelopencode.failure.OpenCodeFailureException;
  *   <li>{@code *.txt}: the whole text is the prompt.</li>
  *   <li>{@code *.json}: one object {@code {"prompt": ..., "model"?: ..., ...}}.</li>
  * </ul>
- * Keys: {@code prompt, model, agent, title, expect, schema, timeout, runId, stage}; an unknown key,
+ * Keys: {@code prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost}; an unknown key,
  * a value of the wrong type, a model that is not {@code provider/model}, a timeout that is not a positive
  * ISO-8601 duration or whole number of seconds, and an empty prompt are all rejected. Content must be
  * UTF-8 (a leading byte order mark is dropped, CRLF becomes LF) and at most {@link #maxBytes()} bytes.
