@@ -42,6 +42,9 @@ public final class TaskReader {
     /** The default size cap: 1 MiB. */
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
 
+    /** The file name ending of error records ({@code <name>.error.json}), which the inbox accepts as re-drives. */
+    public static final String ERROR_RECORD_SUFFIX = ".error.json";
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -121,9 +124,6 @@ public final class TaskReader {
         }
     }
 
-    /** The file name ending of error records ({@code <name>.error.json}), which the inbox accepts as re-drives. */
-    public static final String ERROR_RECORD_SUFFIX = ".error.json";
-
     /**
      * @param fileName a file name
      * @return whether it names an error record ({@code <name>.error.json}, case-insensitive)
@@ -143,7 +143,7 @@ public final class TaskReader {
      */
     public TaskSpec readErrorRecord(ErrorRecord record) {
         Objects.requireNonNull(record, "record");
-        String fileName = record.task() + ERROR_RECORD_SUFFIX;
+        String fileName = TaskRecords.errorFileName(record.task());
         ObjectNode original = record.original();
         if (original == null) {
             throw invalid(fileName, "has no 'original' task to run again (the task file itself was invalid;"

@@ -49,7 +49,7 @@ public final class TaskRecords {
      * @return the dead-letter file name of its error record, {@code <name>.error.json}
      */
     public static String errorFileName(String taskName) {
-        return Objects.requireNonNull(taskName, "taskName") + ".error.json";
+        return Objects.requireNonNull(taskName, "taskName") + TaskReader.ERROR_RECORD_SUFFIX;
     }
 
     /**
