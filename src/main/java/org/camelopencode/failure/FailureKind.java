@@ -19,6 +19,8 @@ import java.util.Optional;
  *   <li>{@link #REQUEST_REJECTED}: a permission rejected without a message, or a rejected question,
  *       stops OpenCode's turn with no final text. Calling that a missing text part would invite a retry
  *       that the same policy rejects again; the rejected request is attached instead.</li>
+ *   <li>{@link #BUDGET_EXCEEDED}: the attempt went over the task's {@code maxTokens} or {@code maxCost}; running it
+ *       again would spend as much again.</li>
  * </ul>
  */
 public enum FailureKind {

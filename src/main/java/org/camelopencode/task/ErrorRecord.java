@@ -31,7 +31,7 @@ import org.camelopencode.failure.OpenCodeFailureException;
  * @param request the pending permission or question request for the pending_* kinds; omitted when {@code null}
  * @param file the name of the task file that failed (for example {@code fix-bug.md}); omitted when unknown
  * @param original the task as a task JSON object ({@code prompt, model?, agent?, title?, expect, schema?, timeout?,
- *     runId?, stage?}); omitted when the task could not be read ({@code invalid_task})
+ *     runId?, stage?, maxTokens?, maxCost?}); omitted when the task could not be read ({@code invalid_task})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"status", "task", "failure", "message", "sessionId", "attempts", "request", "file", "original"})

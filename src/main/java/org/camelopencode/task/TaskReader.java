@@ -27,7 +27,7 @@ import org.camelopencode.failure.OpenCodeFailureException;
  *   <li>{@code *.txt}: the whole text is the prompt.</li>
  *   <li>{@code *.json}: one object {@code {"prompt": ..., "model"?: ..., ...}}.</li>
  * </ul>
- * Keys: {@code prompt, model, agent, title, expect, schema, timeout, runId, stage}; an unknown key,
+ * Keys: {@code prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost}; an unknown key,
  * a value of the wrong type, a model that is not {@code provider/model}, a timeout that is not a positive
  * ISO-8601 duration or whole number of seconds, and an empty prompt are all rejected. Content must be
  * UTF-8 (a leading byte order mark is dropped, CRLF becomes LF) and at most {@link #maxBytes()} bytes.
@@ -41,6 +41,9 @@ public final class TaskReader {
 
     /** The default size cap: 1 MiB. */
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
+    /** The file name ending of error records ({@code <name>.error.json}), which the inbox accepts as re-drives. */
+    public static final String ERROR_RECORD_SUFFIX = ".error.json";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -121,9 +124,6 @@ public final class TaskReader {
         }
     }
 
-    /** The file name ending of error records ({@code <name>.error.json}), which the inbox accepts as re-drives. */
-    public static final String ERROR_RECORD_SUFFIX = ".error.json";
-
     /**
      * @param fileName a file name
      * @return whether it names an error record ({@code <name>.error.json}, case-insensitive)
@@ -143,7 +143,7 @@ public final class TaskReader {
      */
     public TaskSpec readErrorRecord(ErrorRecord record) {
         Objects.requireNonNull(record, "record");
-        String fileName = record.task() + ERROR_RECORD_SUFFIX;
+        String fileName = TaskRecords.errorFileName(record.task());
         ObjectNode original = record.original();
         if (original == null) {
             throw invalid(fileName, "has no 'original' task to run again (the task file itself was invalid;"

@@ -49,14 +49,14 @@ public final class TaskRecords {
      * @return the dead-letter file name of its error record, {@code <name>.error.json}
      */
     public static String errorFileName(String taskName) {
-        return Objects.requireNonNull(taskName, "taskName") + ".error.json";
+        return Objects.requireNonNull(taskName, "taskName") + TaskReader.ERROR_RECORD_SUFFIX;
     }
 
     /**
      * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
-     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?} (unset keys omitted; {@code expect} is
-     * {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it back to an
-     * equal task.
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?} (unset keys omitted;
+     * {@code expect} is {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it
+     * back to an equal task.
      *
      * @param task the task
      * @return a new object
@@ -75,6 +75,12 @@ public final class TaskRecords {
         putIfSet(object, "timeout", task.timeout() == null ? null : task.timeout().toString());
         putIfSet(object, "runId", task.runId());
         putIfSet(object, "stage", task.stage());
+        if (task.maxTokens() != null) {
+            object.put("maxTokens", task.maxTokens());
+        }
+        if (task.maxCost() != null) {
+            object.put("maxCost", task.maxCost());
+        }
         return object;
     }
 

@@ -218,6 +218,15 @@ class TaskRecordsTest {
     }
 
     @Test
+    void anErrorRecordKeepsTheTaskCaps() {
+        TaskSpec task = TaskSpec.ofPrompt("capped", "Do it.").withMaxTokens(20_000L).withMaxCost(0.5);
+        ErrorRecord record = TaskRecords.readError(TaskRecords.toJson(ErrorRecord.of("capped",
+                new OpenCodeFailureException(FailureKind.BUDGET_EXCEEDED, "over the cap"), List.of(RATE_LIMITED), "capped.md", task)));
+
+        assertThat(new TaskReader().readErrorRecord(record)).isEqualTo(task);
+    }
+
+    @Test
     void anErrorRecordWithoutItsTaskIsInvalid() {
         ErrorRecord record = ErrorRecord.of("broken", new OpenCodeFailureException(FailureKind.INVALID_TASK, "broken.json: bad"),
                 List.of(), "broken.json", null);
