@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.task.AttemptRecord;
@@ -77,7 +76,7 @@ public final class AttemptHistory {
      */
     static AttemptRecord completed(Exchange exchange, DispatchResult result, Instant startedAt) {
         return append(exchange, new AttemptRecord(1, result.sessionId(), result.model(), AttemptRecord.COMPLETED, null,
-                counts(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString()));
+                TokenCounts.of(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString()));
     }
 
     /**
@@ -92,7 +91,7 @@ public final class AttemptHistory {
     static AttemptRecord failed(Exchange exchange, OpenCodeFailureException failure, String model, Instant startedAt) {
         String attemptModel = failure.getModel() != null ? failure.getModel() : model;
         return append(exchange, new AttemptRecord(1, failure.getSessionId(), attemptModel, failure.getKindName(),
-                failure.getReason(), counts(failure.getTokens()), failure.getCost(), failure.getDuration().toMillis(),
+                failure.getReason(), TokenCounts.of(failure.getTokens()), failure.getCost(), failure.getDuration().toMillis(),
                 startedAt.toString()));
     }
 
@@ -102,9 +101,5 @@ public final class AttemptHistory {
         attempts.add(numbered);
         exchange.setProperty(PROPERTY, attempts);
         return numbered;
-    }
-
-    private static TokenCounts counts(TokenUsage tokens) {
-        return tokens == null ? TokenCounts.NONE : new TokenCounts(tokens.input(), tokens.output(), tokens.reasoning());
     }
 }

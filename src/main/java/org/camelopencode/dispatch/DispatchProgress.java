@@ -40,8 +40,7 @@ public record DispatchProgress(String sessionTitle, String sessionId, String sta
         if (summary.failedToolCalls() > 0) {
             text.append(", ").append(summary.failedToolCalls()).append(" failed");
         }
-        long tokens = summary.tokens().input() + summary.tokens().output() + summary.tokens().reasoning();
         return text.append(", ").append(summary.steps()).append(summary.steps() == 1 ? " step, " : " steps, ")
-                .append(tokens).append(" tokens, $").append(String.format(Locale.ROOT, "%.4f", summary.cost())).toString();
+                .append(summary.tokens().total()).append(" tokens, $").append(String.format(Locale.ROOT, "%.4f", summary.cost())).toString();
     }
 }

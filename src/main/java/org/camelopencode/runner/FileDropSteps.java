@@ -110,7 +110,7 @@ public class FileDropSteps {
         DispatchResult result = message.getMandatoryBody(DispatchResult.class);
         String task = taskName(exchange);
         ResultRecord record = ResultRecord.completed(task, result.sessionId(), result.model(), result.text(), result.json(),
-                new TokenCounts(result.tokens().input(), result.tokens().output(), result.tokens().reasoning()),
+                TokenCounts.of(result.tokens()),
                 result.cost(), AttemptHistory.of(exchange), result.duration().toMillis());
         message.setBody(TaskRecords.toJson(record));
         message.setHeader(Exchange.FILE_NAME, TaskRecords.resultFileName(task));
