@@ -117,7 +117,7 @@ final class ServerPool implements FleetListener, AutoCloseable {
             ServerConnection connection = connections.get(instance);
             if (connection != null) {
                 candidates.add(new ServerPicker.Candidate<>(instance.name(), instance.acceptsWork(), connection.inFlight(),
-                        instance.report(0, Instant.EPOCH).sessionsServed(), instance));
+                        instance.sessionsServed(), instance));
             }
         }
         Optional<ServerPicker.Candidate<FleetInstance>> choice = ServerPicker.pick(candidates, maxSessionsPerServer);

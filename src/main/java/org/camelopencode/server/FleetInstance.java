@@ -81,6 +81,11 @@ public final class FleetInstance {
         return restarts.get();
     }
 
+    /** @return the sessions this instance has served since the fleet started (restarts and recycles included) */
+    public long sessionsServed() {
+        return sessionsServed.get();
+    }
+
     /**
      * @param busySessions its dispatches in flight (from the listener)
      * @param now          the current time

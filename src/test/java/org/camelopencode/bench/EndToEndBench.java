@@ -26,12 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.camelopencode.cli.CliCommand;
 import org.camelopencode.cli.CliOptions;
 import org.camelopencode.cli.CliTaskOptions;
+import org.camelopencode.client.ClientOptions;
+import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.ServerEndpoint;
+import org.camelopencode.dispatch.CompletionGate;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.server.ManagedOpenCodeServer;
 import org.camelopencode.server.ManagedServerOptions;
 import org.camelopencode.server.OpenCodeBinary;
 import org.camelopencode.server.OpenCodeConfig;
+import org.camelopencode.server.ProcessMemory;
 import org.camelopencode.testkit.ScriptedModelServer;
 
 /**
@@ -182,6 +186,7 @@ final class EndToEndBench {
         private final CliOptions options;
         private final ManagedOpenCodeServer server;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final OpenCodeClient client;
         private int textMissing;
         private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bench-cli-memory");
@@ -194,6 +199,7 @@ final class EndToEndBench {
             options = CliOptions.of(OpenCodeBinary.locate(null), server.projectDirectory())
                     .withConfigJson(config.toJson()).withStateDirectory(state.resolve("cli"))
                     .withAttach(ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password()));
+            client = new OpenCodeClient(options.attach(), ClientOptions.defaults());
         }
 
         Run dispatch(String prompt) throws Exception {
@@ -207,7 +213,7 @@ final class EndToEndBench {
             AtomicLong peak = new AtomicLong();
             // VmHWM only grows, and /proc/<pid> is gone after the exit: the last sample is the peak up to ~5 ms before it
             ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(
-                    () -> peak.accumulateAndGet(PeakMemory.highWaterMarkOfTreeBytes(process.toHandle()), Math::max), 0, 5, TimeUnit.MILLISECONDS);
+                    () -> peak.accumulateAndGet(ProcessMemory.peakResidentBytesOfTree(process.pid()), Math::max), 0, 5, TimeUnit.MILLISECONDS);
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(CliCommand.prompt(request).getBytes(StandardCharsets.UTF_8));
             }
@@ -266,24 +272,16 @@ final class EndToEndBench {
             return newest.path("id").asText();
         }
 
-        /** Reads {@code GET /session/status} until the session is idle, then its last assistant message's text. */
+        /** Reads {@code GET /session/status} until the session is idle, then its latest assistant message's text. */
         private String replyFromServer(String sessionId) throws Exception {
             // a poll is what a CLI caller without an event stream would do
             org.awaitility.Awaitility.await("session " + sessionId + " idle after opencode run exited").atMost(Duration.ofSeconds(60))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> !get("/session/status").has(sessionId));
-            StringBuilder text = new StringBuilder();
-            JsonNode messages = get("/session/" + sessionId + "/message");
-            JsonNode last = messages.get(messages.size() - 1);
-            if (last.path("info").path("role").asText().equals("assistant")) {
-                for (JsonNode part : last.path("parts")) {
-                    if (part.path("type").asText().equals("text")) {
-                        text.append(part.path("text").asText());
-                    }
-                }
-            }
-            return text.toString();
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> !client.sessionStatuses().containsKey(sessionId));
+            return CompletionGate.latestAssistant(client.messages(sessionId, null)).map(CompletionGate::textOf).orElse("");
         }
 
+        /** {@code GET /session} is not in {@link OpenCodeClient}: the dispatcher never lists sessions. */
         private JsonNode get(String path) throws Exception {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUri() + path))
                     .header("Authorization", server.authorizationHeader()).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -296,6 +294,7 @@ final class EndToEndBench {
 
         @Override
         public void close() {
+            client.close();
             sampler.shutdownNow();
         }
     }

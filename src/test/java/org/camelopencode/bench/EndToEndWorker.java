@@ -20,6 +20,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.dispatch.DispatchResult;
+import org.camelopencode.server.ProcessMemory;
 
 /**
  * Row 1's contenders that run in a JVM, one per child process so that each one's memory is its own: {@code component}
@@ -64,7 +65,7 @@ public final class EndToEndWorker {
             answer("ready");
             for (String line = input.readLine(); line != null; line = input.readLine()) {
                 if (line.equals("memory")) {
-                    answer("memory " + PeakMemory.highWaterMarkBytes(ProcessHandle.current().pid()) + " " + peakHeapBytes());
+                    answer("memory " + ProcessMemory.peakResidentBytesOfTree(ProcessHandle.current().pid()) + " " + peakHeapBytes());
                     continue;
                 }
                 String[] command = line.split(" ", 3);
