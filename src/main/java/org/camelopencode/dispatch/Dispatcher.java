@@ -28,6 +28,7 @@ import org.camelopencode.client.OpenCodeClient;
  */
 public final class Dispatcher implements AutoCloseable {
 
+    private final String serverName;
     private final OpenCodeClient client;
     private final DispatchOptions options;
     private final ScheduledExecutorService scheduler;
@@ -41,6 +42,16 @@ public final class Dispatcher implements AutoCloseable {
      * @param options the watch settings
      */
     public Dispatcher(OpenCodeClient client, DispatchOptions options) {
+        this(client.endpoint().baseUri().toString(), client, options);
+    }
+
+    /**
+     * @param serverName the server's name as {@link AttemptListener#sessionCreated} reports it ({@code instance-2}, or its URL)
+     * @param client the client of the server to dispatch to; its event stream is started here
+     * @param options the watch settings
+     */
+    public Dispatcher(String serverName, OpenCodeClient client, DispatchOptions options) {
+        this.serverName = serverName;
         this.client = client;
         this.options = options;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("opencode-dispatch-timer"));
@@ -57,6 +68,18 @@ public final class Dispatcher implements AutoCloseable {
      */
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
         return run(new DispatchRun(client, request, options, scheduler, workers, null, sessionListener));
+    }
+
+    /**
+     * Starts one attempt observed by {@code listener}. Never blocks on the server.
+     *
+     * @param request the attempt
+     * @param listener told the new session (server name, session id) after {@code POST /session} and before the prompt
+     * @return completes like {@link #dispatch(DispatchRequest)}
+     */
+    public CompletableFuture<DispatchResult> dispatch(DispatchRequest request, AttemptListener listener) {
+        return run(new DispatchRun(client, request, options, scheduler, workers, null,
+                (ignored, sessionId) -> listener.sessionCreated(serverName, sessionId)));
     }
 
     /**

@@ -1,0 +1,76 @@
+package org.camelopencode.dispatch;
+
+import java.util.List;
+import org.camelopencode.failure.OpenCodeFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Observes one dispatch attempt from its session to its outcome: the ledger, the metrics, the trace and the exchange's
+ * attempt history are each one of these, composed with {@link #all(List)} where the attempt starts and passed with it.
+ *
+ * <p>{@link #sessionCreated} is called by the {@link Dispatcher} right after {@code POST /session} answered and before
+ * the prompt is sent (never for a re-attached session); {@link #completed} or {@link #failed} is called exactly once by
+ * whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
+ */
+public interface AttemptListener {
+
+    /** A listener that observes nothing. */
+    AttemptListener NONE = new AttemptListener() {
+    };
+
+    /**
+     * @param server the name of the server the session lives on ({@code instance-2}, or the server's URL)
+     * @param sessionId the new session ({@code ses_...})
+     */
+    default void sessionCreated(String server, String sessionId) {
+    }
+
+    /** @param result the attempt's checked result */
+    default void completed(DispatchResult result) {
+    }
+
+    /** @param failure the attempt's classified failure (anything unclassified arrives as {@code agent_error}) */
+    default void failed(OpenCodeFailureException failure) {
+    }
+
+    /**
+     * @param listeners the listeners, called in this order; one that throws is logged and does not stop the others
+     * @return one listener telling all of them
+     */
+    static AttemptListener all(List<AttemptListener> listeners) {
+        List<AttemptListener> copy = List.copyOf(listeners);
+        return new AttemptListener() {
+            @Override
+            public void sessionCreated(String server, String sessionId) {
+                copy.forEach(listener -> Guard.run(() -> listener.sessionCreated(server, sessionId), "sessionCreated"));
+            }
+
+            @Override
+            public void completed(DispatchResult result) {
+                copy.forEach(listener -> Guard.run(() -> listener.completed(result), "completed"));
+            }
+
+            @Override
+            public void failed(OpenCodeFailureException failure) {
+                copy.forEach(listener -> Guard.run(() -> listener.failed(failure), "failed"));
+            }
+        };
+    }
+
+    /** Keeps one listener's fault from reaching the attempt or the other listeners. */
+    final class Guard {
+        private static final Logger LOG = LoggerFactory.getLogger(AttemptListener.class);
+
+        private Guard() {
+        }
+
+        static void run(Runnable call, String what) {
+            try {
+                call.run();
+            } catch (RuntimeException failure) {
+                LOG.warn("An attempt listener failed in {}: {}", what, failure.toString());
+            }
+        }
+    }
+}
