@@ -1,6 +1,11 @@
 package org.camelopencode.dispatch;
 
-/** Told the session of a dispatch as soon as {@code POST /session} returned it, before the prompt is sent. */
+/**
+ * Told the session of a dispatch as soon as {@code POST /session} returned it, before the prompt is sent.
+ *
+ * @deprecated use {@link AttemptListener#sessionCreated}, passed with {@link Dispatcher#dispatch(DispatchRequest, AttemptListener)}
+ */
+@Deprecated
 @FunctionalInterface
 public interface SessionCreatedListener {
 

@@ -18,7 +18,7 @@ class EventTranscriptTest {
 
     @Test
     void aRecordedTurnWithAToolCallReadsLikeTheServersMessages() throws IOException {
-        EventTranscript transcript = new EventTranscript();
+        EventTranscript transcript = EventTranscript.EMPTY;
         String session = null;
         try (InputStream input = getClass().getResourceAsStream("/recordings/event-agent-read-tool.sse");
                 SseFrameReader reader = new SseFrameReader(input)) {
@@ -27,7 +27,7 @@ class EventTranscriptTest {
                 if (event.sessionId() != null) {
                     session = session == null ? event.sessionId() : session;
                     if (session.equals(event.sessionId())) {
-                        transcript.accept(event);
+                        transcript = transcript.accept(event);
                     }
                 }
             }
@@ -47,23 +47,23 @@ class EventTranscriptTest {
 
     @Test
     void deltasGrowAKnownTextPartAndTheFinalUpdateReplacesIt() {
-        EventTranscript transcript = new EventTranscript();
-        transcript.accept(parser.parse(message()));
-        transcript.accept(parser.parse(part("")));
-        transcript.accept(parser.parse(delta("Hel")));
-        transcript.accept(parser.parse(delta("lo")));
+        EventTranscript transcript = EventTranscript.EMPTY;
+        transcript = transcript.accept(parser.parse(message()));
+        transcript = transcript.accept(parser.parse(part("")));
+        transcript = transcript.accept(parser.parse(delta("Hel")));
+        transcript = transcript.accept(parser.parse(delta("lo")));
         assertThat(text(transcript)).isEqualTo("Hello");
 
-        transcript.accept(parser.parse(part("Hello, world")));
+        transcript = transcript.accept(parser.parse(part("Hello, world")));
         assertThat(text(transcript)).isEqualTo("Hello, world");
     }
 
     @Test
     void aDroppedStreamMakesTheTranscriptUnusable() {
-        EventTranscript transcript = new EventTranscript();
-        transcript.accept(parser.parse(part("partial")));
-        transcript.missedEvents();
-        transcript.accept(parser.parse(part("after the drop")));
+        EventTranscript transcript = EventTranscript.EMPTY;
+        transcript = transcript.accept(parser.parse(part("partial")));
+        transcript = transcript.missedEvents();
+        transcript = transcript.accept(parser.parse(part("after the drop")));
 
         assertThat(transcript.messages()).isEmpty();
     }
