@@ -68,6 +68,17 @@ class EventTranscriptTest {
         assertThat(transcript.messages()).isEmpty();
     }
 
+    @Test
+    void acceptingAnEventLeavesTheTranscriptBeforeItAsItWas() {
+        EventTranscript before = EventTranscript.EMPTY.accept(parser.parse(message())).accept(parser.parse(part("Hel")));
+        EventTranscript after = before.accept(parser.parse(delta("lo")));
+
+        assertThat(text(before)).isEqualTo("Hel");
+        assertThat(text(after)).isEqualTo("Hello");
+        assertThat(EventTranscript.EMPTY.messages().orElseThrow()).isEmpty();
+        assertThat(before.accept(parser.parse(delta("ignored").replace("prt_1", "prt_unknown")))).isSameAs(before);
+    }
+
     private static String text(EventTranscript transcript) {
         return transcript.messages().orElseThrow().get(0).parts().get(0).text();
     }
