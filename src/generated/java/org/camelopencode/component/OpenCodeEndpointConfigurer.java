@@ -27,7 +27,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "approvalendpoint":
         case "approvalEndpoint": target.getConfiguration().setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "approvaltimetolive":
-        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "bufferfullpolicy":
@@ -70,23 +70,23 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "permissionpolicy":
         case "permissionPolicy": target.getConfiguration().setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
-        case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "questionpolicy":
         case "questionPolicy": target.getConfiguration().setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
         case "readOnly": target.getConfiguration().setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
-        case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "schema": target.getConfiguration().setSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlosttimeout":
-        case "serverLostTimeout": target.getConfiguration().setServerLostTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverLostTimeout": target.getConfiguration().setServerLostTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "serverurl":
         case "serverUrl": target.getConfiguration().setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": target.getConfiguration().setSessionId(property(camelContext, java.lang.String.class, value)); return true;
         case "skills": target.getConfiguration().setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": target.getConfiguration().setSystem(property(camelContext, java.lang.String.class, value)); return true;
-        case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "title": target.getConfiguration().setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -101,7 +101,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "approvalendpoint":
         case "approvalEndpoint": return java.lang.String.class;
         case "approvaltimetolive":
-        case "approvalTimeToLive": return java.lang.String.class;
+        case "approvalTimeToLive": return java.time.Duration.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "bufferfullpolicy":
@@ -144,23 +144,23 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "permissionpolicy":
         case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
-        case "pollInterval": return java.lang.String.class;
+        case "pollInterval": return java.time.Duration.class;
         case "questionpolicy":
         case "questionPolicy": return java.lang.String.class;
         case "readonly":
         case "readOnly": return boolean.class;
         case "requesttimeout":
-        case "requestTimeout": return java.lang.String.class;
+        case "requestTimeout": return java.time.Duration.class;
         case "schema": return java.lang.String.class;
         case "serverlosttimeout":
-        case "serverLostTimeout": return java.lang.String.class;
+        case "serverLostTimeout": return java.time.Duration.class;
         case "serverurl":
         case "serverUrl": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
         case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
-        case "timeout": return java.lang.String.class;
+        case "timeout": return java.time.Duration.class;
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;

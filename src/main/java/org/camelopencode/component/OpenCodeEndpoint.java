@@ -27,6 +27,8 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     @UriParam
     private OpenCodeConfiguration configuration;
 
+    private volatile OpenCodeServers servers;
+
     /**
      * @param uri the endpoint URI
      * @param component the owning component
@@ -70,9 +72,21 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
-    /** @return the shared client and dispatcher for this endpoint's server */
-    ServerConnection connection() {
-        return getComponent().connectionFor(configuration);
+    /**
+     * @return this endpoint's servers, chosen on first call from its {@code serverUrl} (or the fleet without one) and
+     *     kept; nothing connects here
+     */
+    OpenCodeServers servers() {
+        OpenCodeServers chosen = servers;
+        if (chosen == null) {
+            synchronized (this) {
+                if (servers == null) {
+                    servers = getComponent().serversFor(configuration);
+                }
+                chosen = servers;
+            }
+        }
+        return chosen;
     }
 
     /** @return the operation from the URI path */

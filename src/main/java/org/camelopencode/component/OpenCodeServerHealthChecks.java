@@ -64,7 +64,7 @@ public final class OpenCodeServerHealthChecks implements HealthCheckRepository, 
             return Stream.empty();
         }
         List<HealthCheck> current = new ArrayList<>();
-        for (OpenCodeComponent.ServerInUse server : component.serversInUse()) {
+        for (ServerInUse server : component.serversInUse()) {
             current.add(check(OpenCodeServerHealthCheck.PREFIX + server.name(),
                     id -> new OpenCodeServerHealthCheck(component, server.name())));
             current.add(check(OpenCodeEventStreamHealthCheck.PREFIX + server.name(),
