@@ -33,6 +33,13 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         return target.getFleetConfiguration();
     }
 
+    private org.camelopencode.component.CliConfiguration getOrCreateCliConfiguration(OpenCodeComponent target) {
+        if (target.getCliConfiguration() == null) {
+            target.setCliConfiguration(new org.camelopencode.component.CliConfiguration());
+        }
+        return target.getCliConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         OpenCodeComponent target = (OpenCodeComponent) obj;
@@ -52,24 +59,26 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "buffersize":
         case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
         case "cliattach":
-        case "cliAttach": getOrCreateConfiguration(target).setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliAttach": getOrCreateCliConfiguration(target).setCliAttach(property(camelContext, boolean.class, value)); return true;
         case "cliconcurrency":
-        case "cliConcurrency": getOrCreateConfiguration(target).setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliConcurrency": getOrCreateCliConfiguration(target).setCliConcurrency(property(camelContext, int.class, value)); return true;
         case "cliconfig":
-        case "cliConfig": getOrCreateConfiguration(target).setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliConfig": getOrCreateCliConfiguration(target).setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliconfiguration":
+        case "cliConfiguration": target.setCliConfiguration(property(camelContext, org.camelopencode.component.CliConfiguration.class, value)); return true;
         case "clicontinue":
-        case "cliContinue": getOrCreateConfiguration(target).setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "cliContinue": getOrCreateCliConfiguration(target).setCliContinue(property(camelContext, boolean.class, value)); return true;
         case "clidirectory":
-        case "cliDirectory": getOrCreateConfiguration(target).setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliDirectory": getOrCreateCliConfiguration(target).setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "clisession":
-        case "cliSession": getOrCreateConfiguration(target).setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliSession": getOrCreateCliConfiguration(target).setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
-        case "cliStateDirectory": getOrCreateConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliStateDirectory": getOrCreateCliConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
-        case "files": getOrCreateConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": getOrCreateCliConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "fleetconfiguration":
         case "fleetConfiguration": target.setFleetConfiguration(property(camelContext, org.camelopencode.component.ManagedFleetConfiguration.class, value)); return true;
         case "jsonretries":
@@ -159,6 +168,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "cliConcurrency": return int.class;
         case "cliconfig":
         case "cliConfig": return java.lang.String.class;
+        case "cliconfiguration":
+        case "cliConfiguration": return org.camelopencode.component.CliConfiguration.class;
         case "clicontinue":
         case "cliContinue": return boolean.class;
         case "clidirectory":
@@ -257,24 +268,26 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "buffersize":
         case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
         case "cliattach":
-        case "cliAttach": return getOrCreateConfiguration(target).isCliAttach();
+        case "cliAttach": return getOrCreateCliConfiguration(target).isCliAttach();
         case "cliconcurrency":
-        case "cliConcurrency": return getOrCreateConfiguration(target).getCliConcurrency();
+        case "cliConcurrency": return getOrCreateCliConfiguration(target).getCliConcurrency();
         case "cliconfig":
-        case "cliConfig": return getOrCreateConfiguration(target).getCliConfig();
+        case "cliConfig": return getOrCreateCliConfiguration(target).getCliConfig();
+        case "cliconfiguration":
+        case "cliConfiguration": return target.getCliConfiguration();
         case "clicontinue":
-        case "cliContinue": return getOrCreateConfiguration(target).isCliContinue();
+        case "cliContinue": return getOrCreateCliConfiguration(target).isCliContinue();
         case "clidirectory":
-        case "cliDirectory": return getOrCreateConfiguration(target).getCliDirectory();
+        case "cliDirectory": return getOrCreateCliConfiguration(target).getCliDirectory();
         case "clisession":
-        case "cliSession": return getOrCreateConfiguration(target).getCliSession();
+        case "cliSession": return getOrCreateCliConfiguration(target).getCliSession();
         case "clistatedirectory":
-        case "cliStateDirectory": return getOrCreateConfiguration(target).getCliStateDirectory();
+        case "cliStateDirectory": return getOrCreateCliConfiguration(target).getCliStateDirectory();
         case "configuration": return target.getConfiguration();
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
-        case "files": return getOrCreateConfiguration(target).getFiles();
+        case "files": return getOrCreateCliConfiguration(target).getFiles();
         case "fleetconfiguration":
         case "fleetConfiguration": return target.getFleetConfiguration();
         case "jsonretries":

@@ -35,19 +35,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "buffersize":
         case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
         case "cliattach":
-        case "cliAttach": target.getConfiguration().setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliAttach": target.getCliConfiguration().setCliAttach(property(camelContext, boolean.class, value)); return true;
         case "cliconcurrency":
-        case "cliConcurrency": target.getConfiguration().setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliConcurrency": target.getCliConfiguration().setCliConcurrency(property(camelContext, int.class, value)); return true;
         case "cliconfig":
-        case "cliConfig": target.getConfiguration().setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliConfig": target.getCliConfiguration().setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
         case "clicontinue":
-        case "cliContinue": target.getConfiguration().setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "cliContinue": target.getCliConfiguration().setCliContinue(property(camelContext, boolean.class, value)); return true;
         case "clidirectory":
-        case "cliDirectory": target.getConfiguration().setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliDirectory": target.getCliConfiguration().setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "clisession":
-        case "cliSession": target.getConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliSession": target.getCliConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
-        case "cliStateDirectory": target.getConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliStateDirectory": target.getCliConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -55,7 +55,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
-        case "files": target.getConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": target.getCliConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": target.getConfiguration().setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -184,19 +184,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "buffersize":
         case "bufferSize": return target.getConfiguration().getBufferSize();
         case "cliattach":
-        case "cliAttach": return target.getConfiguration().isCliAttach();
+        case "cliAttach": return target.getCliConfiguration().isCliAttach();
         case "cliconcurrency":
-        case "cliConcurrency": return target.getConfiguration().getCliConcurrency();
+        case "cliConcurrency": return target.getCliConfiguration().getCliConcurrency();
         case "cliconfig":
-        case "cliConfig": return target.getConfiguration().getCliConfig();
+        case "cliConfig": return target.getCliConfiguration().getCliConfig();
         case "clicontinue":
-        case "cliContinue": return target.getConfiguration().isCliContinue();
+        case "cliContinue": return target.getCliConfiguration().isCliContinue();
         case "clidirectory":
-        case "cliDirectory": return target.getConfiguration().getCliDirectory();
+        case "cliDirectory": return target.getCliConfiguration().getCliDirectory();
         case "clisession":
-        case "cliSession": return target.getConfiguration().getCliSession();
+        case "cliSession": return target.getCliConfiguration().getCliSession();
         case "clistatedirectory":
-        case "cliStateDirectory": return target.getConfiguration().getCliStateDirectory();
+        case "cliStateDirectory": return target.getCliConfiguration().getCliStateDirectory();
         case "eventtypes":
         case "eventTypes": return target.getConfiguration().getEventTypes();
         case "exceptionhandler":
@@ -204,7 +204,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
-        case "files": return target.getConfiguration().getFiles();
+        case "files": return target.getCliConfiguration().getFiles();
         case "jsonretries":
         case "jsonRetries": return target.getConfiguration().getJsonRetries();
         case "lazystartproducer":

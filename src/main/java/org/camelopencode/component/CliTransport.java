@@ -57,9 +57,13 @@ final class CliTransport implements AutoCloseable {
         return CLI.equals(value);
     }
 
-    /** @return whether the endpoint needs its server even when every message takes the CLI transport */
-    static boolean needsServer(OpenCodeConfiguration configuration) {
-        return !CLI.equals(configuration.getTransport()) || configuration.isCliAttach();
+    /**
+     * @param configuration the endpoint's options
+     * @param cliConfiguration the endpoint's CLI transport options
+     * @return whether the endpoint needs its server even when every message takes the CLI transport
+     */
+    static boolean needsServer(OpenCodeConfiguration configuration, CliConfiguration cliConfiguration) {
+        return !CLI.equals(configuration.getTransport()) || cliConfiguration.isCliAttach();
     }
 
     /**
@@ -71,7 +75,7 @@ final class CliTransport implements AutoCloseable {
      */
     CompletableFuture<DispatchResult> dispatch(Exchange exchange, DispatchRequest request, AttemptListener listener) {
         Message message = exchange.getMessage();
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        CliConfiguration configuration = endpoint.getCliConfiguration();
         List<Path> files = paths(message.getHeader(OpenCodeConstants.FILES, configuration.getFiles(), String.class));
         CliTaskOptions task = new CliTaskOptions(files,
                 message.getHeader(OpenCodeConstants.CLI_CONTINUE, configuration.isCliContinue(), Boolean.class),
@@ -111,7 +115,7 @@ final class CliTransport implements AutoCloseable {
 
     /** The server's project directory: the managed one (fleet), else cliDirectory for an external server. */
     private Path serverDirectory() {
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        CliConfiguration configuration = endpoint.getCliConfiguration();
         return endpoint.servers().projectDirectory().orElseGet(() -> {
             if (configuration.getCliDirectory() != null && !configuration.getCliDirectory().isBlank()) {
                 return Path.of(configuration.getCliDirectory().strip());
@@ -126,7 +130,7 @@ final class CliTransport implements AutoCloseable {
      * server's project directory when known, else the working directory.
      */
     private Path cliDirectory() {
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        CliConfiguration configuration = endpoint.getCliConfiguration();
         if (configuration.getCliDirectory() != null && !configuration.getCliDirectory().isBlank()) {
             return Path.of(configuration.getCliDirectory().strip()).toAbsolutePath();
         }
@@ -142,7 +146,7 @@ final class CliTransport implements AutoCloseable {
 
     private synchronized CliDispatcher dispatcher() {
         if (dispatcher == null) {
-            OpenCodeConfiguration configuration = endpoint.getConfiguration();
+            CliConfiguration configuration = endpoint.getCliConfiguration();
             CliOptions options = CliOptions.of(OpenCodeBinary.locate(endpoint.getComponent().getFleetConfiguration().getBinary()),
                             cliDirectory())
                     .withConfigJson(configuration.getCliConfig())

@@ -39,6 +39,8 @@ public class OpenCodeComponent extends DefaultComponent {
 
     @Metadata(description = "Default options for every endpoint of this component.")
     private OpenCodeConfiguration configuration = new OpenCodeConfiguration();
+    @Metadata(label = "cli", description = "Default options of the CLI transport (transport=cli) for every endpoint of this component.")
+    private CliConfiguration cliConfiguration = new CliConfiguration();
     @Metadata(label = "managed", description = "The fleet's options (managed servers and external serverUrls), used when no serverUrl is set.")
     private ManagedFleetConfiguration fleetConfiguration = new ManagedFleetConfiguration();
     @Metadata(label = "advanced", javaType = "java.time.Duration", description = "How often to log one progress line per dispatch in flight (state,"
@@ -62,7 +64,7 @@ public class OpenCodeComponent extends DefaultComponent {
             throw new IllegalArgumentException("opencode: needs an operation, for example opencode:dispatch; one of "
                     + Arrays.toString(OpenCodeOperation.values()));
         }
-        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this, configuration.copy());
+        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this, configuration.copy(), cliConfiguration.copy());
         endpoint.setOperation(getCamelContext().getTypeConverter().mandatoryConvertTo(OpenCodeOperation.class, remaining));
         setProperties(endpoint, parameters);
         return endpoint;
@@ -91,12 +93,14 @@ public class OpenCodeComponent extends DefaultComponent {
                 server, endpointConfiguration, this::recordGateLatency)));
     }
 
+    /** @return the fleet (when chosen by an endpoint) first, then the direct servers */
     private List<OpenCodeServers> allServers() {
-        List<OpenCodeServers> all = new ArrayList<>(directServers.values());
+        List<OpenCodeServers> all = new ArrayList<>();
         FleetServers fleet = fleetServers;
         if (fleet != null) {
             all.add(fleet);
         }
+        all.addAll(directServers.values());
         return all;
     }
 
@@ -115,11 +119,7 @@ public class OpenCodeComponent extends DefaultComponent {
      */
     public List<InstanceReport> fleetStatus() {
         List<InstanceReport> reports = new ArrayList<>();
-        FleetServers fleet = fleetServers;
-        if (fleet != null) {
-            reports.addAll(fleet.reports());
-        }
-        directServers.values().forEach(server -> reports.addAll(server.reports()));
+        allServers().forEach(servers -> reports.addAll(servers.reports()));
         return reports;
     }
 
@@ -280,6 +280,16 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param configuration the default options that every endpoint copies */
     public void setConfiguration(OpenCodeConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    /** @return the default options of the CLI transport that every endpoint copies */
+    public CliConfiguration getCliConfiguration() {
+        return cliConfiguration;
+    }
+
+    /** @param cliConfiguration the default options of the CLI transport that every endpoint copies */
+    public void setCliConfiguration(CliConfiguration cliConfiguration) {
+        this.cliConfiguration = cliConfiguration;
     }
 
     /** @return the fleet's options (managed servers and external {@code serverUrls}) */

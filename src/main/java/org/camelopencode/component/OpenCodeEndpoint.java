@@ -26,6 +26,8 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
 
     @UriParam
     private OpenCodeConfiguration configuration;
+    @UriParam
+    private CliConfiguration cliConfiguration;
 
     private volatile OpenCodeServers servers;
 
@@ -33,10 +35,13 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
      * @param uri the endpoint URI
      * @param component the owning component
      * @param configuration this endpoint's copy of the options
+     * @param cliConfiguration this endpoint's copy of the CLI transport's options
      */
-    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration) {
+    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
+            CliConfiguration cliConfiguration) {
         super(uri, component);
         this.configuration = configuration;
+        this.cliConfiguration = cliConfiguration;
     }
 
     @Override
@@ -107,5 +112,15 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     /** @param configuration this endpoint's options */
     public void setConfiguration(OpenCodeConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    /** @return this endpoint's options of the CLI transport */
+    public CliConfiguration getCliConfiguration() {
+        return cliConfiguration;
+    }
+
+    /** @param cliConfiguration this endpoint's options of the CLI transport */
+    public void setCliConfiguration(CliConfiguration cliConfiguration) {
+        this.cliConfiguration = cliConfiguration;
     }
 }

@@ -49,7 +49,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         cli = new CliTransport(endpoint);
         // Here, not in the component's start: camel-main replaces the health registry after the routes are initialised.
         endpoint.getComponent().registerHealthChecks();
-        if (CliTransport.needsServer(endpoint.getConfiguration())) {
+        if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
             endpoint.servers().primaryConnection();
         }
         String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
