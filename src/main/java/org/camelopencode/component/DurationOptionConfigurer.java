@@ -28,14 +28,16 @@ final class DurationOptionConfigurer implements GeneratedPropertyConfigurer, Pro
     }
 
     /**
-     * @param generated the generated configurer, or {@code null}
-     * @return the wrapper; {@code generated} itself when it is {@code null}, already wrapped or cannot tell option types
+     * @param wrapped the wrapper made earlier, or {@code null}
+     * @param generated the generated configurer Camel resolved, or {@code null} (before the component is built)
+     * @return {@code wrapped} when it wraps {@code generated}; else a new wrapper of {@code generated}, or
+     *     {@code generated} itself when it is {@code null} or cannot tell option types
      */
-    static PropertyConfigurer wrap(PropertyConfigurer generated) {
-        if (generated instanceof PropertyConfigurerGetter && !(generated instanceof DurationOptionConfigurer)) {
-            return new DurationOptionConfigurer(generated);
+    static PropertyConfigurer wrap(PropertyConfigurer wrapped, PropertyConfigurer generated) {
+        if (wrapped instanceof DurationOptionConfigurer current && current.generated == generated) {
+            return wrapped;
         }
-        return generated;
+        return generated instanceof PropertyConfigurerGetter ? new DurationOptionConfigurer(generated) : generated;
     }
 
     /**

@@ -143,24 +143,6 @@ public class OpenCodeComponent extends DefaultComponent {
     }
 
     /**
-     * Registers the readiness checks of this component's OpenCode servers (one {@code opencode-server:<name>} and one
-     * {@code opencode-event-stream:<name>} per server, see {@link OpenCodeServerHealthChecks}) in the context's health
-     * registry, once. Does nothing without a registry.
-     */
-    void registerHealthChecks() {
-        var registry = org.apache.camel.health.HealthCheckRegistry.get(getCamelContext());
-        if (registry != null) {
-            synchronized (this) {
-                if (registry.getRepository(OpenCodeServerHealthChecks.ID).isEmpty()) {
-                    OpenCodeServerHealthChecks checks = new OpenCodeServerHealthChecks(this);
-                    checks.setCamelContext(getCamelContext());
-                    registry.register(checks);
-                }
-            }
-        }
-    }
-
-    /**
      * Registers something to close when the component stops, after its connections and managed
      * server (for example the scripted model server of the offline demo).
      *
@@ -173,21 +155,15 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @return the generated component configurer, reading duration options with {@link DurationOptionConfigurer} */
     @Override
     public synchronized PropertyConfigurer getComponentPropertyConfigurer() {
-        PropertyConfigurer generated = super.getComponentPropertyConfigurer();
-        if (componentConfigurer == null && generated != null) {
-            componentConfigurer = DurationOptionConfigurer.wrap(generated);
-        }
-        return componentConfigurer != null ? componentConfigurer : generated;
+        componentConfigurer = DurationOptionConfigurer.wrap(componentConfigurer, super.getComponentPropertyConfigurer());
+        return componentConfigurer;
     }
 
     /** @return the generated endpoint configurer, reading duration options with {@link DurationOptionConfigurer} */
     @Override
     public synchronized PropertyConfigurer getEndpointPropertyConfigurer() {
-        PropertyConfigurer generated = super.getEndpointPropertyConfigurer();
-        if (endpointConfigurer == null && generated != null) {
-            endpointConfigurer = DurationOptionConfigurer.wrap(generated);
-        }
-        return endpointConfigurer != null ? endpointConfigurer : generated;
+        endpointConfigurer = DurationOptionConfigurer.wrap(endpointConfigurer, super.getEndpointPropertyConfigurer());
+        return endpointConfigurer;
     }
 
     @Override

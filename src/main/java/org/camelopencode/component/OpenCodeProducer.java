@@ -48,7 +48,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         super.doStart();
         cli = new CliTransport(endpoint);
         // Here, not in the component's start: camel-main replaces the health registry after the routes are initialised.
-        endpoint.getComponent().registerHealthChecks();
+        OpenCodeServerHealthChecks.registerOnce(endpoint.getComponent());
         if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
             endpoint.servers().primaryConnection();
         }
