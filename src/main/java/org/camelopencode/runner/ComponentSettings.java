@@ -53,7 +53,7 @@ final class ComponentSettings {
         settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(configuration::setApprovalTimeToLive);
         settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(component::setProgressInterval);
         if (serverUrl != null) {
-            return "OpenCode server: " + serverUrl + " as user " + configuration.getUsername();
+            return "Using the OpenCode server at " + serverUrl + " as user " + configuration.getUsername();
         }
         ManagedFleetConfiguration fleet = component.getFleetConfiguration();
         fleet.setBinary(settings.get("opencode.binary"));
@@ -61,9 +61,10 @@ final class ComponentSettings {
         fleet.setManagedProjectDirectory(settings.get("opencode.project-dir"));
         applyFleet(fleet, settings);
         fleet.setManagedConfig(serverConfig(component, settings, model).toJson());
-        return "OpenCode server: " + fleet.getManagedInstances() + " managed (state in " + RunnerConfiguration.absolute(settings,
-                "opencode.state-dir") + ", agents work in " + RunnerConfiguration.absolute(settings, "opencode.project-dir") + ")"
-                + (fleet.getServerUrls() == null ? "" : " and the servers " + fleet.getServerUrls()) + ", started with the routes";
+        return "No opencode.server.url: starting " + fleet.getManagedInstances() + " managed OpenCode server(s) with the routes"
+                + " (state in " + RunnerConfiguration.absolute(settings, "opencode.state-dir") + ", agents work in "
+                + RunnerConfiguration.absolute(settings, "opencode.project-dir") + ")"
+                + (fleet.getServerUrls() == null ? "" : " and using the servers " + fleet.getServerUrls());
     }
 
     /** The {@code opencode.managed.*} and {@code opencode.server.urls} keys (README "Fleet"). */
