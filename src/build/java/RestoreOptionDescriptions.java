@@ -30,14 +30,16 @@ import org.apache.camel.util.json.Jsoner;
  *
  * <p>Why: the plugin passes every description through {@code JavadocHelper.sanitizeDescription}
  * (camel-tooling-util), which keeps only Java identifier characters, white space and the punctuation
- * {@code . , - = ' / \ ! & % ( ) : ; # $} and curly braces; it drops {@code | < > + ? * [ ] "} and so turns {@code permission[:pattern]=allow|once|...} into
- * {@code permission:pattern=allowonce...}. The plugin has no option to turn that off, and no escape survives it
- * as the same text. The JSON stays exactly as the plugin writes it (same fields, order and layout); only the value
+ * {@code . , - = ' / \ ! & % ( ) : ; # $} and curly braces; it drops {@code | < > + ? * [ ] "} and so turns
+ * {@code permission[:pattern]=allow|once|...} into {@code permission:pattern=allowonce...}. The plugin has no option
+ * to turn that off, and no escape survives it as the same text. The JSON stays exactly as the plugin writes it (same fields, order and layout); only the value
  * of each {@code "description"} that has an annotation source changes. Descriptions taken from Javadoc (the
  * component's own, or an option without an annotation description) are left as the plugin made them.
  *
- * <p>Arguments: the compiled classes folder, then every copy of the JSON to fix (a missing one is skipped).
- * Exit status 1 with a message when a JSON option names a class or member that cannot be found.
+ * <p>Arguments: the compiled classes folder, then every copy of the JSON to fix (a missing one is skipped). Fails
+ * (exit status 1, failing the build) when a class the JSON names cannot be loaded or the scheme has no single
+ * {@code @UriEndpoint} class; an option whose member or annotation description is not found keeps the plugin's text
+ * (GeneratedDescriptionsTest then fails).
  */
 public final class RestoreOptionDescriptions {
 
@@ -54,15 +56,13 @@ public final class RestoreOptionDescriptions {
      */
     public static void main(String[] arguments) throws Exception {
         Path classes = Path.of(arguments[0]);
-        int restored = 0;
         for (int index = 1; index < arguments.length; index++) {
             Path json = Path.of(arguments[index]);
             if (Files.isRegularFile(json)) {
-                restored = restore(json, classes);
+                System.out.println("[INFO] " + json + ": " + restore(json, classes) + " descriptions restored to their"
+                        + " annotation text (camel-component-maven-plugin drops | < > + ? * [ ] \" from them)");
             }
         }
-        System.out.println("[INFO] Restored " + restored + " option and header descriptions to their annotation text"
-                + " (camel-component-maven-plugin drops | < > + ? * [ ] \" from them)");
     }
 
     /**
