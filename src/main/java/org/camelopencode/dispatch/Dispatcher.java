@@ -34,8 +34,6 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService workers;
     private final Set<DispatchRun> running = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Duration> gateLatencyListener;
-    @SuppressWarnings("deprecation") // kept until the component moves to AttemptListener
-    private volatile SessionCreatedListener sessionListener;
 
     /**
      * @param client the client of the server to dispatch to; its event stream is started here
@@ -59,22 +57,13 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Starts one attempt, observed only by the {@link #setSessionListener session listener}. Never blocks on the server.
+     * Starts one attempt that nobody observes ({@link AttemptListener#NONE}). Never blocks on the server.
      *
      * @param request the attempt
      * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}
-     * @deprecated pass the attempt's observers with {@link #dispatch(DispatchRequest, AttemptListener)}
      */
-    @Deprecated
-    @SuppressWarnings("deprecation")
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
-        SessionCreatedListener current = sessionListener;
-        return dispatch(request, current == null ? AttemptListener.NONE : new AttemptListener() {
-            @Override
-            public void sessionCreated(String server, String sessionId) {
-                current.sessionCreated(request, sessionId);
-            }
-        });
+        return dispatch(request, AttemptListener.NONE);
     }
 
     /**
@@ -123,17 +112,6 @@ public final class Dispatcher implements AutoCloseable {
             throw new IllegalArgumentException("attach needs the session id");
         }
         return run(new DispatchRun(context, request, RunMode.REATTACHED, sessionId, listener));
-    }
-
-    /**
-     * @param listener told each new session's id right after {@code POST /session} and before its prompt (for a durable
-     *     record of it) by {@link #dispatch(DispatchRequest)}; {@code null} for none. Called on a dispatch worker thread;
-     *     its failures are logged, not fatal.
-     * @deprecated pass an {@link AttemptListener} with {@link #dispatch(DispatchRequest, AttemptListener)}
-     */
-    @Deprecated
-    public void setSessionListener(SessionCreatedListener listener) {
-        this.sessionListener = listener;
     }
 
     /**

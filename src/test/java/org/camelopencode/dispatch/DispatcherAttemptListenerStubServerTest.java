@@ -98,20 +98,4 @@ class DispatcherAttemptListenerStubServerTest {
         assertThat(told).isEmpty();
         assertThat(session.prompts.get()).isZero();
     }
-
-    @Test
-    @SuppressWarnings("deprecation")
-    void theDeprecatedSessionListenerIsStillTold() throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        DispatchRequest request = DispatchRequest.of("do it", TASK_TIMEOUT);
-        dispatcher.setSessionListener((dispatched, sessionId) -> seen.add((dispatched == request) + " " + sessionId));
-
-        CompletableFuture<DispatchResult> future = dispatcher.dispatch(request);
-        await().atMost(Duration.ofSeconds(5)).until(() -> stub.sessionCount() == 1 && stub.onlySession().prompts.get() == 1);
-        replyOnServer(stub.onlySession());
-        stub.pushEvent(OpenCodeApiStub.sessionIdle(stub.onlySession().id));
-
-        assertThat(future.get(10, SECONDS).text()).isEqualTo("done");
-        assertThat(seen).containsExactly("true " + stub.onlySession().id);
-    }
 }
