@@ -147,6 +147,21 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
+     * Reads the messages of a session whose prompts may ask for structured output, working around OpenCode 1.18.33's
+     * refusal to list a {@code format: json_schema} user message (see {@link StructuredOutputMessages}):
+     * {@code GET /session/{id}/message}, then, on 400, {@code ?limit=1}, {@code ?limit=2}, ... until refused.
+     *
+     * @param sessionId the session
+     * @param structuredOutput whether a prompt of this session was sent with {@code format: json_schema}; without one
+     *     this is {@link #messages(String, Integer) messages(sessionId, null)}
+     * @return the messages, oldest first: all of them, or the newest readable ones after a schema prompt
+     * @throws OpenCodeApiException for a refusal other than the quirk's 400
+     */
+    public List<MessageWithParts> readableMessages(String sessionId, boolean structuredOutput) {
+        return structuredOutput ? StructuredOutputMessages.read(this, sessionId) : messages(sessionId, null);
+    }
+
+    /**
      * Reads {@code GET /session/status}. Only non-idle sessions are listed: a missing session is idle.
      *
      * @return session id to status

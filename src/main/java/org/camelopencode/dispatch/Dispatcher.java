@@ -28,14 +28,12 @@ import org.camelopencode.client.OpenCodeClient;
  */
 public final class Dispatcher implements AutoCloseable {
 
-    private final String serverName;
+    private final RunContext context;
     private final OpenCodeClient client;
-    private final DispatchOptions options;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Set<DispatchRun> running = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Duration> gateLatencyListener;
-    private volatile SessionCreatedListener sessionListener;
 
     /**
      * @param client the client of the server to dispatch to; its event stream is started here
@@ -51,23 +49,21 @@ public final class Dispatcher implements AutoCloseable {
      * @param options the watch settings
      */
     public Dispatcher(String serverName, OpenCodeClient client, DispatchOptions options) {
-        this.serverName = serverName;
         this.client = client;
-        this.options = options;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("opencode-dispatch-timer"));
         this.workers = Executors.newFixedThreadPool(options.workerThreads(), daemonThreads("opencode-dispatch"));
+        this.context = new RunContext(serverName, client, options, scheduler, workers);
         client.eventStream();
     }
 
     /**
-     * Starts one attempt. Never blocks on the server.
+     * Starts one attempt that nobody observes ({@link AttemptListener#NONE}). Never blocks on the server.
      *
      * @param request the attempt
-     * @return completes with the checked result, or exceptionally with an
-     *     {@link org.camelopencode.failure.OpenCodeFailureException} carrying the failure kind
+     * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}
      */
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
-        return run(new DispatchRun(client, request, options, scheduler, workers, null, sessionListener));
+        return dispatch(request, AttemptListener.NONE);
     }
 
     /**
@@ -75,11 +71,13 @@ public final class Dispatcher implements AutoCloseable {
      *
      * @param request the attempt
      * @param listener told the new session (server name, session id) after {@code POST /session} and before the prompt
-     * @return completes like {@link #dispatch(DispatchRequest)}
+     *     ({@link AttemptListener#sessionCreated}, on a dispatch worker thread; its failures are logged, not fatal); its
+     *     {@code completed} / {@code failed} are the caller's to call where the attempt ends
+     * @return completes with the checked result, or exceptionally with an
+     *     {@link org.camelopencode.failure.OpenCodeFailureException} carrying the failure kind
      */
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request, AttemptListener listener) {
-        return run(new DispatchRun(client, request, options, scheduler, workers, null,
-                (ignored, sessionId) -> listener.sessionCreated(serverName, sessionId)));
+        return run(new DispatchRun(context, request, RunMode.FRESH, null, listener));
     }
 
     /**
@@ -91,22 +89,29 @@ public final class Dispatcher implements AutoCloseable {
      *
      * @param request the attempt as it was dispatched (prompt, expectations, limits, timeout)
      * @param sessionId the session it runs in ({@code ses_...}), on this dispatcher's server
-     * @return completes like {@link #dispatch(DispatchRequest)}; reads {@code GET /session/status},
+     * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}; reads {@code GET /session/status},
      *     {@code GET /session/{id}/message} and the shared {@code GET /event}
+     * @throws IllegalArgumentException when the session id is blank
      */
     public CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId) {
-        if (sessionId == null || sessionId.isBlank()) {
-            throw new IllegalArgumentException("attach needs the session id");
-        }
-        return run(new DispatchRun(client, request, options, scheduler, workers, sessionId, null));
+        return attach(request, sessionId, AttemptListener.NONE);
     }
 
     /**
-     * @param listener told each new session's id right after {@code POST /session} and before its prompt (for a durable
-     *     record of it); {@code null} for none. Called on a dispatch worker thread; its failures are logged, not fatal.
+     * Re-attaches like {@link #attach(DispatchRequest, String)}, the attempt observed by {@code listener}.
+     *
+     * @param request the attempt as it was dispatched
+     * @param sessionId the session it runs in ({@code ses_...}), on this dispatcher's server
+     * @param listener the attempt's observers: never told {@code sessionCreated} (the session exists already); its
+     *     {@code completed} / {@code failed} are the caller's to call where the attempt ends
+     * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}
+     * @throws IllegalArgumentException when the session id is blank
      */
-    public void setSessionListener(SessionCreatedListener listener) {
-        this.sessionListener = listener;
+    public CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId, AttemptListener listener) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalArgumentException("attach needs the session id");
+        }
+        return run(new DispatchRun(context, request, RunMode.REATTACHED, sessionId, listener));
     }
 
     /**

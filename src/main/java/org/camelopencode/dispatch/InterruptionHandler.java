@@ -12,12 +12,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.camelopencode.client.OpenCodeApiException;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
+import org.camelopencode.client.OpenCodeEvent;
 import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.PermissionAsked;
+import org.camelopencode.client.PermissionReplied;
 import org.camelopencode.client.PermissionReply;
 import org.camelopencode.client.PermissionRequest;
+import org.camelopencode.client.QuestionAsked;
+import org.camelopencode.client.QuestionRejected;
+import org.camelopencode.client.QuestionReplied;
 import org.camelopencode.client.QuestionRequest;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.interaction.Escalation;
@@ -35,15 +42,13 @@ import org.slf4j.LoggerFactory;
  * or escalates and waits for the approval until the time to live passes. Each request is handled
  * once, whether it was seen as an event or found by polling.
  */
-final class InterruptionHandler {
+final class InterruptionHandler implements AttemptDeadline.Approvals {
 
-    /** What the handler asks of its dispatch. */
+    /** How the handler ends its dispatch. */
+    @FunctionalInterface
     interface Outcome {
         /** End the attempt: abort the session and fail with the request attached. */
         void interrupt(FailureKind kind, String message, JsonNode request);
-
-        /** Look at the session again soon (a reply could not be sent). */
-        void evaluateLater();
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(InterruptionHandler.class);
@@ -52,8 +57,12 @@ final class InterruptionHandler {
     private final DispatchRequest dispatchRequest;
     private final ScheduledExecutorService scheduler;
     private final Outcome outcome;
+    private final Runnable evaluateLater;
     private final Set<String> handled = ConcurrentHashMap.newKeySet();
+    private final RunPhase phase;
+    /** Guarded by {@link #lock}, so the starts and ends of the approval wait reach the phase in order. */
     private final Map<String, Escalated> escalated = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
     private final AtomicLong approvalWaitNanos = new AtomicLong();
     private volatile Rejection lastRejection;
 
@@ -64,11 +73,61 @@ final class InterruptionHandler {
     record Rejection(JsonNode request, String described) {
     }
 
-    InterruptionHandler(OpenCodeClient client, DispatchRequest dispatchRequest, ScheduledExecutorService scheduler, Outcome outcome) {
+    /**
+     * @param outcome ends the attempt when a request cannot be answered
+     * @param evaluateLater asks for another look at the session soon (a reply could not be sent)
+     * @param phase the run's phase: moved to {@link Phase#AWAITING_APPROVAL} while an escalated request waits
+     */
+    InterruptionHandler(OpenCodeClient client, DispatchRequest dispatchRequest, ScheduledExecutorService scheduler, Outcome outcome,
+            Runnable evaluateLater, RunPhase phase) {
+        this.evaluateLater = evaluateLater;
+        this.phase = phase;
         this.client = client;
         this.dispatchRequest = dispatchRequest;
         this.scheduler = scheduler;
         this.outcome = outcome;
+    }
+
+    /**
+     * Takes the session's interruption events: {@code permission.asked} and {@code question.asked} are decided on a
+     * worker; {@code permission.replied}, {@code question.replied} and {@code question.rejected} end a wait.
+     *
+     * @param sessionId the session
+     * @param event an event of the session (others are ignored)
+     * @param submit hands a runnable to a worker thread (deciding may call the server)
+     */
+    void onEvent(String sessionId, OpenCodeEvent event, Consumer<Runnable> submit) {
+        if (event instanceof PermissionAsked asked) {
+            submit.accept(() -> onPermission(sessionId, asked.request()));
+        } else if (event instanceof QuestionAsked asked) {
+            submit.accept(() -> onQuestion(sessionId, asked.request()));
+        } else if (event instanceof PermissionReplied replied) {
+            onAnswered(replied.requestId(), "reject".equals(replied.reply()));
+        } else if (event instanceof QuestionReplied replied) {
+            onAnswered(replied.requestId(), false);
+        } else if (event instanceof QuestionRejected rejected) {
+            onAnswered(rejected.requestId(), true);
+        }
+    }
+
+    /**
+     * A busy session may be waiting on a request whose event was missed during a reconnect: reads {@code GET /permission}
+     * and {@code GET /question} and decides the session's requests not handled yet.
+     *
+     * @param sessionId the session
+     * @throws org.camelopencode.client.OpenCodeClientException when a read fails
+     */
+    void checkPending(String sessionId) {
+        for (PermissionRequest permission : client.permissions()) {
+            if (sessionId.equals(permission.sessionId())) {
+                onPermission(sessionId, permission);
+            }
+        }
+        for (QuestionRequest question : client.questions()) {
+            if (sessionId.equals(question.sessionId())) {
+                onQuestion(sessionId, question);
+            }
+        }
     }
 
     /** Decides a permission request (from {@code permission.asked} or {@code GET /permission}). */
@@ -122,7 +181,7 @@ final class InterruptionHandler {
      * @param rejected whether the answer was a rejection
      */
     void onAnswered(String requestId, boolean rejected) {
-        Escalated waiting = escalated.remove(requestId);
+        Escalated waiting = stopWaiting(requestId);
         if (waiting != null) {
             if (rejected) {
                 lastRejection = new Rejection(waiting.request(), waiting.described() + ", rejected by the approver");
@@ -160,20 +219,39 @@ final class InterruptionHandler {
         }
     }
 
-    /** @return whether an escalated request still waits for its approval */
-    boolean awaitingApproval() {
-        return !escalated.isEmpty();
+    /** @return whether an escalated request waits for its approval (the run's phase is {@link Phase#AWAITING_APPROVAL}) */
+    @Override
+    public boolean awaiting() {
+        return phase.current() == Phase.AWAITING_APPROVAL;
     }
 
     /** @return the time answered escalations waited, which does not count against the task's timeout */
-    Duration approvalWait() {
+    @Override
+    public Duration waited() {
         return Duration.ofNanos(approvalWaitNanos.get());
     }
 
     /** Stops waiting for approvals (the attempt ended). */
     void close() {
-        escalated.values().forEach(waiting -> waiting.expiry().cancel(false));
-        escalated.clear();
+        synchronized (lock) {
+            if (escalated.isEmpty()) {
+                return;
+            }
+            escalated.values().forEach(waiting -> waiting.expiry().cancel(false));
+            escalated.clear();
+            phase.advance(Phase.Trigger.APPROVAL_WAIT_ENDED);
+        }
+    }
+
+    /** @return the escalation of the request, no longer waiting, or {@code null} when it was not waiting */
+    private Escalated stopWaiting(String requestId) {
+        synchronized (lock) {
+            Escalated waiting = escalated.remove(requestId);
+            if (waiting != null && escalated.isEmpty()) {
+                phase.advance(Phase.Trigger.APPROVAL_WAIT_ENDED);
+            }
+            return waiting;
+        }
     }
 
     private InteractionPolicy policy() {
@@ -194,7 +272,10 @@ final class InterruptionHandler {
         try {
             ScheduledFuture<?> expiry = scheduler.schedule(() -> expire(kind, requestId, json, described, timeToLive),
                     timeToLive.toMillis(), TimeUnit.MILLISECONDS);
-            escalated.put(requestId, new Escalated(since, expiry, json, described));
+            synchronized (lock) {
+                escalated.put(requestId, new Escalated(since, expiry, json, described));
+                phase.advance(Phase.Trigger.APPROVAL_WAIT_STARTED);
+            }
             escalation.publish(new PendingInteraction(type, requestId, sessionId, dispatchRequest.sessionTitle(), json, expiresAt, rule));
             LOG.info("Session {}: {}; escalated for approval until {}", sessionId, described, expiresAt);
         } catch (RejectedExecutionException closed) {
@@ -206,7 +287,7 @@ final class InterruptionHandler {
     }
 
     private void expire(FailureKind kind, String requestId, JsonNode json, String described, Duration timeToLive) {
-        if (escalated.remove(requestId) != null) {
+        if (stopWaiting(requestId) != null) {
             outcome.interrupt(kind, described + " and no approval came within " + timeToLive, json);
         }
     }
@@ -219,12 +300,12 @@ final class InterruptionHandler {
             if (refused.statusCode() != 404) {
                 handled.remove(requestId);
                 LOG.warn("Replying to {} failed ({}); trying again", requestId, refused.getMessage());
-                outcome.evaluateLater();
+                evaluateLater.run();
             }
         } catch (OpenCodeClientException unreachable) {
             handled.remove(requestId);
             LOG.warn("Replying to {} failed ({}); trying again", requestId, unreachable.getMessage());
-            outcome.evaluateLater();
+            evaluateLater.run();
         }
     }
 

@@ -65,10 +65,7 @@ final class GateLatencyBench {
                     throw new IllegalStateException("unexpected reply " + result.text());
                 }
                 String sessionId = result.sessionId();
-                Long written = stub.idleFrameWrittenAt(sessionId);
-                if (written == null) {
-                    throw new IllegalStateException("no idle frame recorded for " + sessionId);
-                }
+                long written = idleFrameWrittenAt(stub, sessionId);
                 if (index >= warmUp) {
                     latencies.add((done - written) / 1e6);
                 }
@@ -97,7 +94,7 @@ final class GateLatencyBench {
                         String messages = send(http, stub.url() + "/session/" + sessionId + "/message", "GET", null);
                         long done = System.nanoTime();
                         if (messages.contains("reply to " + sessionId)) {
-                            latency.complete((done - stub.idleFrameWrittenAt(sessionId)) / 1e6);
+                            latency.complete((done - idleFrameWrittenAt(stub, sessionId)) / 1e6);
                             loop[0].cancel(false);
                         }
                     }
@@ -124,6 +121,15 @@ final class GateLatencyBench {
             throw new IllegalStateException(method + " " + url + " answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    /**
+     * The stub records the frame's time just after writing it, so a fast reader can finish before the time is stored:
+     * wait for it (a bounded wait, not part of the measured latency).
+     */
+    private static long idleFrameWrittenAt(DispatchStub stub, String sessionId) {
+        return org.awaitility.Awaitility.await("the idle frame time of " + sessionId).atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(1)).until(() -> stub.idleFrameWrittenAt(sessionId), written -> written != null);
     }
 
     static void awaitEventConnection(DispatchStub stub) throws InterruptedException {

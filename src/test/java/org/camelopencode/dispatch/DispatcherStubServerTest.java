@@ -457,7 +457,8 @@ class DispatcherStubServerTest {
             DispatchOptions options = new DispatchOptions(POLL, SETTLE, SERVER_LOST, 4);
             List<CompletableFuture<DispatchResult>> futures = new ArrayList<>();
             for (int index = 0; index < 20; index++) {
-                DispatchRun run = new DispatchRun(client, DispatchRequest.of("task " + index, TASK_TIMEOUT), options, timers, workers);
+                DispatchRun run = new DispatchRun(new RunContext("stub", client, options, timers, workers),
+                        DispatchRequest.of("task " + index, TASK_TIMEOUT), RunMode.FRESH, null, AttemptListener.NONE);
                 run.start();
                 futures.add(run.result());
             }

@@ -18,7 +18,7 @@ class EventTranscriptTest {
 
     @Test
     void aRecordedTurnWithAToolCallReadsLikeTheServersMessages() throws IOException {
-        EventTranscript transcript = new EventTranscript();
+        EventTranscript transcript = EventTranscript.EMPTY;
         String session = null;
         try (InputStream input = getClass().getResourceAsStream("/recordings/event-agent-read-tool.sse");
                 SseFrameReader reader = new SseFrameReader(input)) {
@@ -27,7 +27,7 @@ class EventTranscriptTest {
                 if (event.sessionId() != null) {
                     session = session == null ? event.sessionId() : session;
                     if (session.equals(event.sessionId())) {
-                        transcript.accept(event);
+                        transcript = transcript.accept(event);
                     }
                 }
             }
@@ -47,25 +47,36 @@ class EventTranscriptTest {
 
     @Test
     void deltasGrowAKnownTextPartAndTheFinalUpdateReplacesIt() {
-        EventTranscript transcript = new EventTranscript();
-        transcript.accept(parser.parse(message()));
-        transcript.accept(parser.parse(part("")));
-        transcript.accept(parser.parse(delta("Hel")));
-        transcript.accept(parser.parse(delta("lo")));
+        EventTranscript transcript = EventTranscript.EMPTY;
+        transcript = transcript.accept(parser.parse(message()));
+        transcript = transcript.accept(parser.parse(part("")));
+        transcript = transcript.accept(parser.parse(delta("Hel")));
+        transcript = transcript.accept(parser.parse(delta("lo")));
         assertThat(text(transcript)).isEqualTo("Hello");
 
-        transcript.accept(parser.parse(part("Hello, world")));
+        transcript = transcript.accept(parser.parse(part("Hello, world")));
         assertThat(text(transcript)).isEqualTo("Hello, world");
     }
 
     @Test
     void aDroppedStreamMakesTheTranscriptUnusable() {
-        EventTranscript transcript = new EventTranscript();
-        transcript.accept(parser.parse(part("partial")));
-        transcript.missedEvents();
-        transcript.accept(parser.parse(part("after the drop")));
+        EventTranscript transcript = EventTranscript.EMPTY;
+        transcript = transcript.accept(parser.parse(part("partial")));
+        transcript = transcript.missedEvents();
+        transcript = transcript.accept(parser.parse(part("after the drop")));
 
         assertThat(transcript.messages()).isEmpty();
+    }
+
+    @Test
+    void acceptingAnEventLeavesTheTranscriptBeforeItAsItWas() {
+        EventTranscript before = EventTranscript.EMPTY.accept(parser.parse(message())).accept(parser.parse(part("Hel")));
+        EventTranscript after = before.accept(parser.parse(delta("lo")));
+
+        assertThat(text(before)).isEqualTo("Hel");
+        assertThat(text(after)).isEqualTo("Hello");
+        assertThat(EventTranscript.EMPTY.messages().orElseThrow()).isEmpty();
+        assertThat(before.accept(parser.parse(delta("ignored").replace("prt_1", "prt_unknown")))).isSameAs(before);
     }
 
     private static String text(EventTranscript transcript) {

@@ -23,6 +23,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.Main;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchOptions;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.Dispatcher;
@@ -183,9 +184,13 @@ class LedgerIntegrationTest {
         String key = TaskKeys.ofFile("reattach.md", content.getBytes(StandardCharsets.UTF_8));
         AtomicReference<String> session = new AtomicReference<>();
         try (OpenCodeClient client = openCode.newClient(); Dispatcher deadRunner = new Dispatcher(client, DispatchOptions.defaults())) {
-            deadRunner.setSessionListener((request, sessionId) -> session.set(sessionId));
             var firstWatch = deadRunner.dispatch(new DispatchRequest(content.strip(), SharedOpenCode.MODEL, null, null, "reattach", false, null,
-                    Duration.ofSeconds(60), null, null, 1));
+                    Duration.ofSeconds(60), null, null, 1), new AttemptListener() {
+                        @Override
+                        public void sessionCreated(String server, String sessionId) {
+                            session.set(sessionId);
+                        }
+                    });
             await().atMost(Duration.ofSeconds(30)).until(() -> session.get() != null && modelRequestsMentioning(openCode, "L-REATTACH") > 0);
             long id = ledger().begin(key, "reattach", null, null, 1, SharedOpenCode.MODEL);
             ledger().attachSession(id, openCode.server().baseUri().toString(), session.get());

@@ -1,0 +1,123 @@
+package org.camelopencode.dispatch;
+
+import java.util.List;
+import org.camelopencode.client.CreateSessionRequest;
+import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.PermissionRule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a run starts the turn in a new session or re-attaches to one another process started: everything the two
+ * do differently is decided here (the session, the prompt, the listener, the transcript, and "lost").
+ */
+enum RunMode {
+    /** A new session: created ({@code POST /session}), told to the attempt listener, then prompted. */
+    FRESH {
+        @Override
+        String session(OpenCodeClient client, DispatchRequest request, String existing) {
+            return client.createSession(new CreateSessionRequest(request.sessionTitle(),
+                    request.interaction().readOnly() ? READ_ONLY_RULES : null)).id();
+        }
+
+        @Override
+        void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener, Runnable judgeNow) {
+            // Before the prompt: a listener that records sessions (the ledger) knows it before any paid work starts.
+            AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+            LOG.info("Dispatching '{}' in session {}{}", request.sessionTitle(), sessionId,
+                    request.model() == null ? "" : " with model " + request.model());
+            context.client().promptAsync(sessionId, Prompts.of(request));
+        }
+
+        @Override
+        String startFailure() {
+            return "dispatch could not start: ";
+        }
+
+        @Override
+        EventTranscript initialTranscript() {
+            return EventTranscript.EMPTY;
+        }
+
+        @Override
+        boolean lostWhenIdleWithoutReply(JsonRetries retries) {
+            return false;
+        }
+    },
+    /**
+     * A session another process started for this request (a runner that died mid-attempt): no session is created, no
+     * prompt sent, nobody told of the session, and its events before now are not here.
+     */
+    REATTACHED {
+        @Override
+        String session(OpenCodeClient client, DispatchRequest request, String existing) {
+            return existing;
+        }
+
+        @Override
+        void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener, Runnable judgeNow) {
+            LOG.info("Re-attaching '{}' to its session {}", request.sessionTitle(), sessionId);
+            judgeNow.run(); // its turn may be running, finished or dead
+        }
+
+        @Override
+        String startFailure() {
+            return "re-attaching could not start: ";
+        }
+
+        @Override
+        EventTranscript initialTranscript() {
+            return EventTranscript.EMPTY.missedEvents();
+        }
+
+        @Override
+        boolean lostWhenIdleWithoutReply(JsonRetries retries) {
+            return retries.used() == 0;
+        }
+    };
+
+    /** The log category stays the run's, where users look for these lines. */
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchRun.class);
+    /** Read-only sessions: the server denies every edit (edit, write, patch) without asking. */
+    private static final List<PermissionRule> READ_ONLY_RULES = List.of(new PermissionRule("edit", "*", "deny"));
+
+    /**
+     * @param client the server's client
+     * @param request the attempt
+     * @param existing the session to re-attach to, or {@code null}
+     * @return the run's session: a new one ({@code POST /session}, with edits denied for a read-only request) or the existing
+     * @throws org.camelopencode.client.OpenCodeClientException when the server refuses or cannot be reached
+     */
+    abstract String session(OpenCodeClient client, DispatchRequest request, String existing);
+
+    /**
+     * Starts (or takes up) the turn once the session's events are subscribed: a fresh session is told to the listener and
+     * prompted ({@code POST /session/{id}/prompt_async}); a re-attached one is judged at once.
+     *
+     * @param context the dispatcher's server name and client
+     * @param request the attempt
+     * @param sessionId the session
+     * @param listener told the new session (never a re-attached one)
+     * @param judgeNow asks the gate for a look
+     * @throws org.camelopencode.client.OpenCodeClientException when the prompt is refused or cannot be sent
+     */
+    abstract void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener,
+            Runnable judgeNow);
+
+    /** @return the start of the {@code agent_error} message when starting failed unexpectedly */
+    abstract String startFailure();
+
+    /**
+     * @return the transcript the events build on; a re-attached session is watched from the middle, so its transcript
+     *     answers nothing and every verdict is read from the server
+     */
+    abstract EventTranscript initialTranscript();
+
+    /**
+     * @param retries the stricter JSON prompts this run sent so far
+     * @return whether a session idle without a final reply is lost (its turn died with the runner or server that
+     *     started it, a {@code provider_unavailable} "lost" failure so the retry policy starts a new session) rather
+     *     than judged as the agent's failure: only re-attached, and only while this run sent no prompt of its own
+     */
+    abstract boolean lostWhenIdleWithoutReply(JsonRetries retries);
+}
