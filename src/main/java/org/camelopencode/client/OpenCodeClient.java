@@ -68,6 +68,18 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
+     * Reads any JSON document with {@code GET}, for the probes of {@link ServerCompatibility} ({@code GET /global/health}
+     * whatever its shape, {@code GET /api/health} of OpenCode 2).
+     *
+     * @param path the path, e.g. {@code /api/health}
+     * @return the JSON tree
+     * @throws OpenCodeProtocolException when the body is not JSON (e.g. the HTML page a server answers for unknown paths)
+     */
+    JsonNode readJson(String path) {
+        return send("GET", path, null, options.requestTimeout(), type(JsonNode.class));
+    }
+
+    /**
      * Creates a session: {@code POST /session {"title":...}}.
      *
      * @param title the title, may be null

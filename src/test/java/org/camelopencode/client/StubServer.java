@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
 public final class StubServer implements AutoCloseable {
 
     /** A canned answer. */
-    record Answer(int status, String body, long delayMillis) {
+    record Answer(int status, String body, long delayMillis, String contentType) {
+        Answer(int status, String body, long delayMillis) {
+            this(status, body, delayMillis, "application/json");
+        }
     }
 
     /** One request as the server saw it. */
@@ -87,6 +90,12 @@ public final class StubServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers {@code METHOD /path} with 200 and an HTML page, as servers do for paths they do not route. */
+    StubServer answerHtml(String method, String pathAndQuery, String page) {
+        answers.put(method + " " + pathAndQuery, new Answer(200, page, 0, "text/html; charset=utf-8"));
+        return this;
+    }
+
     /** Answers after a delay (for timeout tests). */
     StubServer answerSlowly(String method, String pathAndQuery, long delayMillis) {
         answers.put(method + " " + pathAndQuery, new Answer(200, "true", delayMillis));
@@ -145,7 +154,7 @@ public final class StubServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        respond(exchange, answer.status(), answer.body());
+        respond(exchange, answer.status(), answer.body(), answer.contentType());
     }
 
     /**
@@ -157,8 +166,12 @@ public final class StubServer implements AutoCloseable {
      * @throws IOException when the client is gone
      */
     public static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, body, "application/json");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
