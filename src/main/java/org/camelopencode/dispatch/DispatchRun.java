@@ -281,6 +281,10 @@ final class DispatchRun implements EventListener {
             } else {
                 idleReportedByEvent.set(false);
                 idleSinceNanos = -1;
+                if (changed.status().isPastRetryLimit()) {
+                    endRetrying(changed.status(), "OpenCode kept retrying the provider past the "
+                            + SessionStatus.OPENCODE_RETRY_LIMIT + " attempts after which 1.18.33 gives up");
+                }
             }
         } else if (event instanceof MessageUpdated updated && idleSinceNanos >= 0 && updated.info() != null
                 && updated.info().isAssistant() && updated.info().isCompleted()) {
@@ -622,17 +626,27 @@ final class DispatchRun implements EventListener {
             return;
         }
         SessionStatus status = latestStatus;
+        if (status != null && status.isRetry()) {
+            // OpenCode was still waiting to retry the provider: the provider's condition is the cause, not the agent.
+            endRetrying(status, "no verdict within " + request.timeout() + " while OpenCode was retrying the provider");
+            return;
+        }
         endOnPurpose(() -> {
             abortQuietly();
-            if (status != null && status.isRetry()) {
-                // OpenCode was still waiting to retry the provider: the provider's condition is the cause, not the agent.
-                finishWith(new OpenCodeFailureException(RetryAfter.kindOf(status), "no verdict within " + request.timeout()
-                        + " while OpenCode was retrying the provider (attempt " + status.attempt() + ": " + status.message()
-                        + "); the session was aborted", sessionId, null, null)
-                        .withRetryAfter(RetryAfter.fromStatus(status, Instant.now())));
-            } else {
-                fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
-            }
+            fail(FailureKind.TIMEOUT, "no verdict within " + request.timeout() + "; the session was aborted", null, null);
+        });
+    }
+
+    /** Aborts the session and fails with the provider's condition (rate_limited or provider_unavailable) the retry names. */
+    private void endRetrying(SessionStatus status, String why) {
+        if (result.isDone() || endingOnPurpose) {
+            return;
+        }
+        endOnPurpose(() -> {
+            abortQuietly();
+            finishWith(new OpenCodeFailureException(RetryAfter.kindOf(status), why + " (attempt " + status.attempt() + ": "
+                    + status.message() + "); the session was aborted", sessionId, null, null)
+                    .withRetryAfter(RetryAfter.fromStatus(status, Instant.now())));
         });
     }
 
