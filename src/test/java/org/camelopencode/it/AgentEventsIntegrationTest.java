@@ -181,7 +181,7 @@ class AgentEventsIntegrationTest {
         Path projectDirectory = openCode.server().projectDirectory();
         Path home = Files.createTempDirectory("agent-events-cli-");
         List<String> command = new ArrayList<>(List.of(OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY)).toString(),
-                "run", "--format", "json", "--dir", projectDirectory.toString(), "-m", SharedOpenCode.MODEL));
+                "run", "--format", "json", "-m", SharedOpenCode.MODEL));
         // one argument per word: it wraps an argument holding a space in double quotes before sending it
         command.addAll(List.of((CLI_MARKER + PROMPT).split(" ")));
         ProcessBuilder builder = new ProcessBuilder(command)
