@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@link EventListener#onMalformedFrame} and skipped.
  *
  * <p>Reconnects on EOF, I/O error, a non-200 answer (401 included, logged as an authentication failure) and when
- * no frame arrived for {@link EventStreamOptions#heartbeatTimeout()} (watchdog), with exponential backoff from
+ * no frame arrived for {@link EventStreamOptions#heartbeatTimeout()} (watchdog; longer before a connection's first
+ * heartbeat and for servers with a slower heartbeat, see {@link HeartbeatClock}), with exponential backoff from
  * {@code initialBackoff} to {@code maxBackoff}, reset after a successful connect. Every connect calls
  * {@link EventListener#onConnected(boolean)} on all listeners, every loss {@link EventListener#onDisconnected}.
  * The server has no replay: listeners re-sync themselves after a reconnect.
@@ -71,6 +72,7 @@ public final class EventStream implements AutoCloseable {
     private volatile long lastFrameNanos;
     private volatile Instant lastEventAt;
     private volatile boolean watchdogTripped;
+    private final HeartbeatClock heartbeats;
 
     /**
      * Creates a stopped stream; call {@link #start()}.
@@ -83,6 +85,7 @@ public final class EventStream implements AutoCloseable {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.options = Objects.requireNonNull(options, "options");
         this.streamOptions = Objects.requireNonNull(streamOptions, "streamOptions");
+        this.heartbeats = new HeartbeatClock(streamOptions.heartbeatTimeout());
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
@@ -190,6 +193,7 @@ public final class EventStream implements AutoCloseable {
                 HttpResponse<InputStream> response = httpClient.send(newRequest(), HttpResponse.BodyHandlers.ofInputStream());
                 currentBody = response.body();
                 markFrame();
+                heartbeats.connected(lastFrameNanos);
                 watchdogTripped = false;
                 watchdog = startWatchdog();
                 if (closed) {
@@ -298,6 +302,9 @@ public final class EventStream implements AutoCloseable {
             }
             return;
         }
+        if (event instanceof ServerHeartbeat) {
+            heartbeats.heartbeat(lastFrameNanos);
+        }
         String sessionId = event.sessionId();
         if (sessionId != null) {
             List<EventListener> listeners = sessionListeners.get(sessionId);
@@ -371,13 +378,12 @@ public final class EventStream implements AutoCloseable {
     }
 
     private ScheduledFuture<?> startWatchdog() {
-        long timeoutNanos = streamOptions.heartbeatTimeout().toNanos();
-        long periodNanos = Math.max(timeoutNanos / 5, TimeUnit.MILLISECONDS.toNanos(20));
+        long periodNanos = Math.max(streamOptions.heartbeatTimeout().toNanos() / 5, TimeUnit.MILLISECONDS.toNanos(20));
         return WATCHDOG.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastFrameNanos > timeoutNanos && !watchdogTripped) {
+            if (System.nanoTime() - lastFrameNanos > heartbeats.allowedSilenceNanos() && !watchdogTripped) {
                 watchdogTripped = true;
                 LOG.warn("{} on {}: no frame for {}; dropping the connection", REQUEST, endpoint.baseUri(),
-                        streamOptions.heartbeatTimeout());
+                        heartbeats.allowedSilence());
                 closeQuietly(currentBody);
             }
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -389,7 +395,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     private TimeoutException heartbeatTimeout() {
-        return new TimeoutException("no event-stream frame for " + streamOptions.heartbeatTimeout());
+        return new TimeoutException("no event-stream frame for " + heartbeats.allowedSilence());
     }
 
     /** @return true when the stream was closed while waiting */
