@@ -227,8 +227,9 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
-     * The one shared {@code GET /event} stream of this server: created and started on the first call, the same
-     * instance afterwards.
+     * The one shared event stream of this server: created and started on the first call, the same instance afterwards.
+     * It follows {@code GET /event}, or {@code GET /global/event} when {@code GET /global/health} names a version whose
+     * {@code /event} is broken ({@link EventRoute#forVersion}); an unreadable health means {@code /event}.
      *
      * @return the started event stream
      * @throws IllegalStateException after {@link #close()}
@@ -239,10 +240,18 @@ public final class OpenCodeClient implements AutoCloseable {
                 throw new IllegalStateException("OpenCodeClient for " + endpoint.baseUri() + " is closed");
             }
             if (eventStream == null) {
-                eventStream = new EventStream(endpoint, options, EventStreamOptions.defaults());
+                eventStream = new EventStream(endpoint, options, EventStreamOptions.defaults(), eventRoute());
                 eventStream.start();
             }
             return eventStream;
+        }
+    }
+
+    private EventRoute eventRoute() {
+        try {
+            return EventRoute.forVersion(OpenCodeVersion.parse(health().version()));
+        } catch (OpenCodeClientException unreadable) {
+            return EventRoute.EVENT;
         }
     }
 

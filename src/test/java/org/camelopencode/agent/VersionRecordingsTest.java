@@ -31,7 +31,7 @@ class VersionRecordingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.1.65", "1.18.33"})
     void serverScenariosParseAndNormalizeAlike(String version) {
-        String recording = version + "/event-scenarios.sse";
+        String recording = RecordedEvents.serverRecording(version, "scenarios");
         List<OpenCodeEvent> events = RecordedEvents.serverEvents(recording);
 
         assertThat(events).isNotEmpty();
@@ -75,7 +75,7 @@ class VersionRecordingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.1.65", "1.18.33"})
     void aQuestionParsesAndNormalizesAlike(String version) {
-        String recording = version + "/event-question.sse";
+        String recording = RecordedEvents.serverRecording(version, "question");
 
         assertThat(RecordedEvents.serverEvents(recording)).filteredOn(QuestionAsked.class::isInstance)
                 .map(QuestionAsked.class::cast).singleElement().satisfies(asked -> {

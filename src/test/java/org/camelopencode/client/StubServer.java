@@ -18,7 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event.
+ * A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event and
+ * /global/event.
  * Public for the component tests of {@code opencode:events}.
  */
 public final class StubServer implements AutoCloseable {
@@ -128,7 +129,7 @@ public final class StubServer implements AutoCloseable {
                 + (exchange.getRequestURI().getRawQuery() != null ? "?" + exchange.getRequestURI().getRawQuery() : "");
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(new Recorded(method, pathAndQuery, exchange.getRequestHeaders().getFirst("Authorization"), body));
-        if ("GET /event".equals(method + " " + pathAndQuery)) {
+        if ("GET /event".equals(method + " " + pathAndQuery) || "GET /global/event".equals(method + " " + pathAndQuery)) {
             Integer rejection = eventStatuses.poll();
             if (rejection != null) {
                 respond(exchange, rejection, "{\"name\":\"Unauthorized\",\"data\":{\"message\":\"nope\"}}");

@@ -33,6 +33,8 @@ import org.camelopencode.cli.CliCommand;
 import org.camelopencode.cli.CliOptions;
 import org.camelopencode.cli.CliTaskOptions;
 import org.camelopencode.client.EventParser;
+import org.camelopencode.client.EventRoute;
+import org.camelopencode.client.GlobalEvent;
 import org.camelopencode.client.MessageError;
 import org.camelopencode.client.MessageUpdated;
 import org.camelopencode.client.MessageWithParts;
@@ -40,6 +42,7 @@ import org.camelopencode.client.ModelReference;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeEvent;
 import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.OpenCodeVersion;
 import org.camelopencode.client.PermissionAsked;
 import org.camelopencode.client.PermissionReply;
 import org.camelopencode.client.PermissionRequest;
@@ -66,7 +69,8 @@ import org.junit.jupiter.api.TestInstance;
  * {@code opencode run --format json} (a {@code read} tool call, then text). Each scenario must show up typed in what
  * {@link EventParser}, {@link ServerEventNormalizer} and {@link CliEventNormalizer} make of the recording.
  *
- * <p>Written to {@code <conformance.recordings>/<version>/} (default {@code target/recordings}); the files under
+ * <p>The stream is the one the client follows on that version ({@link EventRoute}: {@code global-event-*.sse} where
+ * {@code /event} is broken). Written to {@code <conformance.recordings>/<version>/} (default {@code target/recordings}); the files under
  * {@code src/test/resources/recordings/<version>/} came from {@code ./conformance.sh} runs of this test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,6 +83,9 @@ class ProtocolRecordingIntegrationTest {
     private OpenCodeClient client;
     private Path fixture;
     private Path output;
+    /** {@code /event}, or {@code /global/event} on the versions whose {@code /event} is broken (as the client picks). */
+    private EventRoute route;
+    private String prefix;
 
     @BeforeAll
     void setUp() throws Exception {
@@ -99,6 +106,8 @@ class ProtocolRecordingIntegrationTest {
         openCode.model().when(RequestMatcher.promptContains("REC-CLI")).reply(Reply.toolCall("read", read), Reply.text(FINAL_TEXT));
         output = Path.of(System.getProperty("conformance.recordings", "target/recordings"))
                 .resolve(openCode.server().version());
+        route = EventRoute.forVersion(OpenCodeVersion.parse(openCode.server().version()));
+        prefix = route == EventRoute.GLOBAL_EVENT ? "global-event-" : "event-";
         Files.createDirectories(output);
     }
 
@@ -116,7 +125,7 @@ class ProtocolRecordingIntegrationTest {
         String permission;
         String failing;
         List<String> frames;
-        try (RawEventStream stream = RawEventStream.open(openCode)) {
+        try (RawEventStream stream = RawEventStream.open(openCode, route)) {
             Map<String, String> finalMessages = new LinkedHashMap<>();
             text = createAndPrompt("REC-TEXT Say something.");
             finalMessages.put(text, awaitCompleted(text));
@@ -130,7 +139,7 @@ class ProtocolRecordingIntegrationTest {
             finalMessages.put(failing, awaitCompleted(failing));
             frames = stream.stopWhenStreamed(finalMessages);
         }
-        Files.write(output.resolve("event-scenarios.sse"), frames);
+        Files.write(output.resolve(prefix + "scenarios.sse"), frames);
 
         List<OpenCodeEvent> events = parse(frames);
         assertThat(events.get(0)).isInstanceOf(ServerConnected.class);
@@ -165,13 +174,13 @@ class ProtocolRecordingIntegrationTest {
     void recordsAQuestion() throws Exception {
         String session;
         List<String> frames;
-        try (RawEventStream stream = RawEventStream.open(openCode)) {
+        try (RawEventStream stream = RawEventStream.open(openCode, route)) {
             session = createAndPrompt("REC-QUESTION Ask me a color.");
             QuestionRequest asked = await().atMost(TURN).until(() -> pendingQuestion(session), Objects::nonNull);
             assertThat(client.replyQuestion(asked.id(), List.of(List.of("blue")))).isTrue();
             frames = stream.stopWhenStreamed(Map.of(session, awaitCompleted(session)));
         }
-        Files.write(output.resolve("event-question.sse"), frames);
+        Files.write(output.resolve(prefix + "question.sse"), frames);
 
         List<OpenCodeEvent> events = parse(frames);
         assertThat(events).filteredOn(QuestionAsked.class::isInstance).map(QuestionAsked.class::cast).singleElement()
@@ -260,9 +269,12 @@ class ProtocolRecordingIntegrationTest {
         return client.questions().stream().filter(request -> session.equals(request.sessionId())).findFirst().orElse(null);
     }
 
-    private static List<OpenCodeEvent> parse(List<String> frames) {
+    private List<OpenCodeEvent> parse(List<String> frames) {
         EventParser parser = new EventParser();
-        return frames.stream().filter(line -> line.startsWith("data: ")).map(line -> parser.parse(line.substring(6))).toList();
+        return frames.stream().filter(line -> line.startsWith("data: ")).map(line -> line.substring(6))
+                .flatMap(frame -> route == EventRoute.GLOBAL_EVENT ? parser.parseGlobal(frame).map(GlobalEvent::event).stream()
+                        : java.util.stream.Stream.of(parser.parse(frame)))
+                .toList();
     }
 
     private static List<MessageError> finalErrors(List<OpenCodeEvent> events, String session) {
@@ -312,8 +324,8 @@ class ProtocolRecordingIntegrationTest {
             reader.start();
         }
 
-        static RawEventStream open(SharedOpenCode openCode) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(openCode.server().baseUri().resolve("/event"))
+        static RawEventStream open(SharedOpenCode openCode, EventRoute route) throws Exception {
+            HttpRequest request = HttpRequest.newBuilder(openCode.server().baseUri().resolve(route.path()))
                     .header("Accept", "text/event-stream")
                     .header("Authorization", openCode.server().authorizationHeader())
                     .GET().build();
