@@ -26,6 +26,20 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         return target.getConfiguration();
     }
 
+    private org.camelopencode.component.ManagedFleetConfiguration getOrCreateFleetConfiguration(OpenCodeComponent target) {
+        if (target.getFleetConfiguration() == null) {
+            target.setFleetConfiguration(new org.camelopencode.component.ManagedFleetConfiguration());
+        }
+        return target.getFleetConfiguration();
+    }
+
+    private org.camelopencode.component.CliConfiguration getOrCreateCliConfiguration(OpenCodeComponent target) {
+        if (target.getCliConfiguration() == null) {
+            target.setCliConfiguration(new org.camelopencode.component.CliConfiguration());
+        }
+        return target.getCliConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         OpenCodeComponent target = (OpenCodeComponent) obj;
@@ -34,10 +48,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "approvalendpoint":
         case "approvalEndpoint": getOrCreateConfiguration(target).setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "approvaltimetolive":
-        case "approvalTimeToLive": getOrCreateConfiguration(target).setApprovalTimeToLive(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalTimeToLive": getOrCreateConfiguration(target).setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
-        case "binary": target.setBinary(property(camelContext, java.lang.String.class, value)); return true;
+        case "binary": getOrCreateFleetConfiguration(target).setBinary(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "bufferfullpolicy":
@@ -45,53 +59,57 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "buffersize":
         case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
         case "cliattach":
-        case "cliAttach": getOrCreateConfiguration(target).setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliAttach": getOrCreateCliConfiguration(target).setCliAttach(property(camelContext, boolean.class, value)); return true;
         case "cliconcurrency":
-        case "cliConcurrency": getOrCreateConfiguration(target).setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliConcurrency": getOrCreateCliConfiguration(target).setCliConcurrency(property(camelContext, int.class, value)); return true;
         case "cliconfig":
-        case "cliConfig": getOrCreateConfiguration(target).setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliConfig": getOrCreateCliConfiguration(target).setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliconfiguration":
+        case "cliConfiguration": target.setCliConfiguration(property(camelContext, org.camelopencode.component.CliConfiguration.class, value)); return true;
         case "clicontinue":
-        case "cliContinue": getOrCreateConfiguration(target).setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "cliContinue": getOrCreateCliConfiguration(target).setCliContinue(property(camelContext, boolean.class, value)); return true;
         case "clidirectory":
-        case "cliDirectory": getOrCreateConfiguration(target).setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliDirectory": getOrCreateCliConfiguration(target).setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "clisession":
-        case "cliSession": getOrCreateConfiguration(target).setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliSession": getOrCreateCliConfiguration(target).setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
-        case "cliStateDirectory": getOrCreateConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliStateDirectory": getOrCreateCliConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
-        case "files": getOrCreateConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": getOrCreateCliConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "fleetconfiguration":
+        case "fleetConfiguration": target.setFleetConfiguration(property(camelContext, org.camelopencode.component.ManagedFleetConfiguration.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": getOrCreateConfiguration(target).setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "limit": getOrCreateConfiguration(target).setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "managedconfig":
-        case "managedConfig": target.setManagedConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedConfig": getOrCreateFleetConfiguration(target).setManagedConfig(property(camelContext, java.lang.String.class, value)); return true;
         case "manageddraintimeout":
-        case "managedDrainTimeout": target.setManagedDrainTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedDrainTimeout": getOrCreateFleetConfiguration(target).setManagedDrainTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "managedhealthinterval":
-        case "managedHealthInterval": target.setManagedHealthInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedHealthInterval": getOrCreateFleetConfiguration(target).setManagedHealthInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "managedinstances":
-        case "managedInstances": target.setManagedInstances(property(camelContext, int.class, value)); return true;
+        case "managedInstances": getOrCreateFleetConfiguration(target).setManagedInstances(property(camelContext, int.class, value)); return true;
         case "managedlogsizelimit":
-        case "managedLogSizeLimit": target.setManagedLogSizeLimit(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedLogSizeLimit": getOrCreateFleetConfiguration(target).setManagedLogSizeLimit(property(camelContext, java.lang.String.class, value)); return true;
         case "managedprojectdirectory":
-        case "managedProjectDirectory": target.setManagedProjectDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedProjectDirectory": getOrCreateFleetConfiguration(target).setManagedProjectDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "managedrecycleabovememory":
-        case "managedRecycleAboveMemory": target.setManagedRecycleAboveMemory(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedRecycleAboveMemory": getOrCreateFleetConfiguration(target).setManagedRecycleAboveMemory(property(camelContext, java.lang.String.class, value)); return true;
         case "managedrecycleaftersessions":
-        case "managedRecycleAfterSessions": target.setManagedRecycleAfterSessions(property(camelContext, long.class, value)); return true;
+        case "managedRecycleAfterSessions": getOrCreateFleetConfiguration(target).setManagedRecycleAfterSessions(property(camelContext, long.class, value)); return true;
         case "managedstarttimeout":
-        case "managedStartTimeout": target.setManagedStartTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedStartTimeout": getOrCreateFleetConfiguration(target).setManagedStartTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "managedstatedirectory":
-        case "managedStateDirectory": target.setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "managedStateDirectory": getOrCreateFleetConfiguration(target).setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "maxcost":
         case "maxCost": getOrCreateConfiguration(target).setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
         case "maxsessionsperserver":
-        case "maxSessionsPerServer": target.setMaxSessionsPerServer(property(camelContext, int.class, value)); return true;
+        case "maxSessionsPerServer": getOrCreateFleetConfiguration(target).setMaxSessionsPerServer(property(camelContext, int.class, value)); return true;
         case "maxtokens":
         case "maxTokens": getOrCreateConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
@@ -99,27 +117,27 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "permissionpolicy":
         case "permissionPolicy": getOrCreateConfiguration(target).setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
-        case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "progressinterval":
-        case "progressInterval": target.setProgressInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "progressInterval": target.setProgressInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "questionpolicy":
         case "questionPolicy": getOrCreateConfiguration(target).setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
         case "readOnly": getOrCreateConfiguration(target).setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
-        case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "schema": getOrCreateConfiguration(target).setSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlosttimeout":
-        case "serverLostTimeout": getOrCreateConfiguration(target).setServerLostTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverLostTimeout": getOrCreateConfiguration(target).setServerLostTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "serverurl":
         case "serverUrl": getOrCreateConfiguration(target).setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "serverurls":
-        case "serverUrls": target.setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverUrls": getOrCreateFleetConfiguration(target).setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
         case "skills": getOrCreateConfiguration(target).setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": getOrCreateConfiguration(target).setSystem(property(camelContext, java.lang.String.class, value)); return true;
-        case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "title": getOrCreateConfiguration(target).setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -134,7 +152,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "approvalendpoint":
         case "approvalEndpoint": return java.lang.String.class;
         case "approvaltimetolive":
-        case "approvalTimeToLive": return java.lang.String.class;
+        case "approvalTimeToLive": return java.time.Duration.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "binary": return java.lang.String.class;
@@ -150,6 +168,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "cliConcurrency": return int.class;
         case "cliconfig":
         case "cliConfig": return java.lang.String.class;
+        case "cliconfiguration":
+        case "cliConfiguration": return org.camelopencode.component.CliConfiguration.class;
         case "clicontinue":
         case "cliContinue": return boolean.class;
         case "clidirectory":
@@ -163,6 +183,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
         case "files": return java.lang.String.class;
+        case "fleetconfiguration":
+        case "fleetConfiguration": return org.camelopencode.component.ManagedFleetConfiguration.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -171,9 +193,9 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedconfig":
         case "managedConfig": return java.lang.String.class;
         case "manageddraintimeout":
-        case "managedDrainTimeout": return java.lang.String.class;
+        case "managedDrainTimeout": return java.time.Duration.class;
         case "managedhealthinterval":
-        case "managedHealthInterval": return java.lang.String.class;
+        case "managedHealthInterval": return java.time.Duration.class;
         case "managedinstances":
         case "managedInstances": return int.class;
         case "managedlogsizelimit":
@@ -185,7 +207,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedrecycleaftersessions":
         case "managedRecycleAfterSessions": return long.class;
         case "managedstarttimeout":
-        case "managedStartTimeout": return java.lang.String.class;
+        case "managedStartTimeout": return java.time.Duration.class;
         case "managedstatedirectory":
         case "managedStateDirectory": return java.lang.String.class;
         case "maxcost":
@@ -199,18 +221,18 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "permissionpolicy":
         case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
-        case "pollInterval": return java.lang.String.class;
+        case "pollInterval": return java.time.Duration.class;
         case "progressinterval":
-        case "progressInterval": return java.lang.String.class;
+        case "progressInterval": return java.time.Duration.class;
         case "questionpolicy":
         case "questionPolicy": return java.lang.String.class;
         case "readonly":
         case "readOnly": return boolean.class;
         case "requesttimeout":
-        case "requestTimeout": return java.lang.String.class;
+        case "requestTimeout": return java.time.Duration.class;
         case "schema": return java.lang.String.class;
         case "serverlosttimeout":
-        case "serverLostTimeout": return java.lang.String.class;
+        case "serverLostTimeout": return java.time.Duration.class;
         case "serverurl":
         case "serverUrl": return java.lang.String.class;
         case "serverurls":
@@ -219,7 +241,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "sessionId": return java.lang.String.class;
         case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
-        case "timeout": return java.lang.String.class;
+        case "timeout": return java.time.Duration.class;
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
@@ -238,7 +260,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "approvalTimeToLive": return getOrCreateConfiguration(target).getApprovalTimeToLive();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
-        case "binary": return target.getBinary();
+        case "binary": return getOrCreateFleetConfiguration(target).getBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "bufferfullpolicy":
@@ -246,53 +268,57 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "buffersize":
         case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
         case "cliattach":
-        case "cliAttach": return getOrCreateConfiguration(target).isCliAttach();
+        case "cliAttach": return getOrCreateCliConfiguration(target).isCliAttach();
         case "cliconcurrency":
-        case "cliConcurrency": return getOrCreateConfiguration(target).getCliConcurrency();
+        case "cliConcurrency": return getOrCreateCliConfiguration(target).getCliConcurrency();
         case "cliconfig":
-        case "cliConfig": return getOrCreateConfiguration(target).getCliConfig();
+        case "cliConfig": return getOrCreateCliConfiguration(target).getCliConfig();
+        case "cliconfiguration":
+        case "cliConfiguration": return target.getCliConfiguration();
         case "clicontinue":
-        case "cliContinue": return getOrCreateConfiguration(target).isCliContinue();
+        case "cliContinue": return getOrCreateCliConfiguration(target).isCliContinue();
         case "clidirectory":
-        case "cliDirectory": return getOrCreateConfiguration(target).getCliDirectory();
+        case "cliDirectory": return getOrCreateCliConfiguration(target).getCliDirectory();
         case "clisession":
-        case "cliSession": return getOrCreateConfiguration(target).getCliSession();
+        case "cliSession": return getOrCreateCliConfiguration(target).getCliSession();
         case "clistatedirectory":
-        case "cliStateDirectory": return getOrCreateConfiguration(target).getCliStateDirectory();
+        case "cliStateDirectory": return getOrCreateCliConfiguration(target).getCliStateDirectory();
         case "configuration": return target.getConfiguration();
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
-        case "files": return getOrCreateConfiguration(target).getFiles();
+        case "files": return getOrCreateCliConfiguration(target).getFiles();
+        case "fleetconfiguration":
+        case "fleetConfiguration": return target.getFleetConfiguration();
         case "jsonretries":
         case "jsonRetries": return getOrCreateConfiguration(target).getJsonRetries();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "limit": return getOrCreateConfiguration(target).getLimit();
         case "managedconfig":
-        case "managedConfig": return target.getManagedConfig();
+        case "managedConfig": return getOrCreateFleetConfiguration(target).getManagedConfig();
         case "manageddraintimeout":
-        case "managedDrainTimeout": return target.getManagedDrainTimeout();
+        case "managedDrainTimeout": return getOrCreateFleetConfiguration(target).getManagedDrainTimeout();
         case "managedhealthinterval":
-        case "managedHealthInterval": return target.getManagedHealthInterval();
+        case "managedHealthInterval": return getOrCreateFleetConfiguration(target).getManagedHealthInterval();
         case "managedinstances":
-        case "managedInstances": return target.getManagedInstances();
+        case "managedInstances": return getOrCreateFleetConfiguration(target).getManagedInstances();
         case "managedlogsizelimit":
-        case "managedLogSizeLimit": return target.getManagedLogSizeLimit();
+        case "managedLogSizeLimit": return getOrCreateFleetConfiguration(target).getManagedLogSizeLimit();
         case "managedprojectdirectory":
-        case "managedProjectDirectory": return target.getManagedProjectDirectory();
+        case "managedProjectDirectory": return getOrCreateFleetConfiguration(target).getManagedProjectDirectory();
         case "managedrecycleabovememory":
-        case "managedRecycleAboveMemory": return target.getManagedRecycleAboveMemory();
+        case "managedRecycleAboveMemory": return getOrCreateFleetConfiguration(target).getManagedRecycleAboveMemory();
         case "managedrecycleaftersessions":
-        case "managedRecycleAfterSessions": return target.getManagedRecycleAfterSessions();
+        case "managedRecycleAfterSessions": return getOrCreateFleetConfiguration(target).getManagedRecycleAfterSessions();
         case "managedstarttimeout":
-        case "managedStartTimeout": return target.getManagedStartTimeout();
+        case "managedStartTimeout": return getOrCreateFleetConfiguration(target).getManagedStartTimeout();
         case "managedstatedirectory":
-        case "managedStateDirectory": return target.getManagedStateDirectory();
+        case "managedStateDirectory": return getOrCreateFleetConfiguration(target).getManagedStateDirectory();
         case "maxcost":
         case "maxCost": return getOrCreateConfiguration(target).getMaxCost();
         case "maxsessionsperserver":
-        case "maxSessionsPerServer": return target.getMaxSessionsPerServer();
+        case "maxSessionsPerServer": return getOrCreateFleetConfiguration(target).getMaxSessionsPerServer();
         case "maxtokens":
         case "maxTokens": return getOrCreateConfiguration(target).getMaxTokens();
         case "model": return getOrCreateConfiguration(target).getModel();
@@ -315,7 +341,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverurl":
         case "serverUrl": return getOrCreateConfiguration(target).getServerUrl();
         case "serverurls":
-        case "serverUrls": return target.getServerUrls();
+        case "serverUrls": return getOrCreateFleetConfiguration(target).getServerUrls();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
         case "skills": return getOrCreateConfiguration(target).getSkills();

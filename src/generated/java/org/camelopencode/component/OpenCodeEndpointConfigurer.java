@@ -27,7 +27,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "approvalendpoint":
         case "approvalEndpoint": target.getConfiguration().setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "approvaltimetolive":
-        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "bufferfullpolicy":
@@ -35,19 +35,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "buffersize":
         case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
         case "cliattach":
-        case "cliAttach": target.getConfiguration().setCliAttach(property(camelContext, boolean.class, value)); return true;
+        case "cliAttach": target.getCliConfiguration().setCliAttach(property(camelContext, boolean.class, value)); return true;
         case "cliconcurrency":
-        case "cliConcurrency": target.getConfiguration().setCliConcurrency(property(camelContext, int.class, value)); return true;
+        case "cliConcurrency": target.getCliConfiguration().setCliConcurrency(property(camelContext, int.class, value)); return true;
         case "cliconfig":
-        case "cliConfig": target.getConfiguration().setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliConfig": target.getCliConfiguration().setCliConfig(property(camelContext, java.lang.String.class, value)); return true;
         case "clicontinue":
-        case "cliContinue": target.getConfiguration().setCliContinue(property(camelContext, boolean.class, value)); return true;
+        case "cliContinue": target.getCliConfiguration().setCliContinue(property(camelContext, boolean.class, value)); return true;
         case "clidirectory":
-        case "cliDirectory": target.getConfiguration().setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliDirectory": target.getCliConfiguration().setCliDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "clisession":
-        case "cliSession": target.getConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliSession": target.getCliConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
-        case "cliStateDirectory": target.getConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "cliStateDirectory": target.getCliConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -55,7 +55,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
-        case "files": target.getConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "files": target.getCliConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": target.getConfiguration().setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -70,23 +70,23 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "permissionpolicy":
         case "permissionPolicy": target.getConfiguration().setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
-        case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "questionpolicy":
         case "questionPolicy": target.getConfiguration().setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
         case "readOnly": target.getConfiguration().setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
-        case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "schema": target.getConfiguration().setSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlosttimeout":
-        case "serverLostTimeout": target.getConfiguration().setServerLostTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverLostTimeout": target.getConfiguration().setServerLostTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "serverurl":
         case "serverUrl": target.getConfiguration().setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": target.getConfiguration().setSessionId(property(camelContext, java.lang.String.class, value)); return true;
         case "skills": target.getConfiguration().setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": target.getConfiguration().setSystem(property(camelContext, java.lang.String.class, value)); return true;
-        case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.lang.String.class, value)); return true;
+        case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "title": target.getConfiguration().setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
@@ -101,7 +101,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "approvalendpoint":
         case "approvalEndpoint": return java.lang.String.class;
         case "approvaltimetolive":
-        case "approvalTimeToLive": return java.lang.String.class;
+        case "approvalTimeToLive": return java.time.Duration.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "bufferfullpolicy":
@@ -144,23 +144,23 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "permissionpolicy":
         case "permissionPolicy": return java.lang.String.class;
         case "pollinterval":
-        case "pollInterval": return java.lang.String.class;
+        case "pollInterval": return java.time.Duration.class;
         case "questionpolicy":
         case "questionPolicy": return java.lang.String.class;
         case "readonly":
         case "readOnly": return boolean.class;
         case "requesttimeout":
-        case "requestTimeout": return java.lang.String.class;
+        case "requestTimeout": return java.time.Duration.class;
         case "schema": return java.lang.String.class;
         case "serverlosttimeout":
-        case "serverLostTimeout": return java.lang.String.class;
+        case "serverLostTimeout": return java.time.Duration.class;
         case "serverurl":
         case "serverUrl": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
         case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
-        case "timeout": return java.lang.String.class;
+        case "timeout": return java.time.Duration.class;
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
@@ -184,19 +184,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "buffersize":
         case "bufferSize": return target.getConfiguration().getBufferSize();
         case "cliattach":
-        case "cliAttach": return target.getConfiguration().isCliAttach();
+        case "cliAttach": return target.getCliConfiguration().isCliAttach();
         case "cliconcurrency":
-        case "cliConcurrency": return target.getConfiguration().getCliConcurrency();
+        case "cliConcurrency": return target.getCliConfiguration().getCliConcurrency();
         case "cliconfig":
-        case "cliConfig": return target.getConfiguration().getCliConfig();
+        case "cliConfig": return target.getCliConfiguration().getCliConfig();
         case "clicontinue":
-        case "cliContinue": return target.getConfiguration().isCliContinue();
+        case "cliContinue": return target.getCliConfiguration().isCliContinue();
         case "clidirectory":
-        case "cliDirectory": return target.getConfiguration().getCliDirectory();
+        case "cliDirectory": return target.getCliConfiguration().getCliDirectory();
         case "clisession":
-        case "cliSession": return target.getConfiguration().getCliSession();
+        case "cliSession": return target.getCliConfiguration().getCliSession();
         case "clistatedirectory":
-        case "cliStateDirectory": return target.getConfiguration().getCliStateDirectory();
+        case "cliStateDirectory": return target.getCliConfiguration().getCliStateDirectory();
         case "eventtypes":
         case "eventTypes": return target.getConfiguration().getEventTypes();
         case "exceptionhandler":
@@ -204,7 +204,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
-        case "files": return target.getConfiguration().getFiles();
+        case "files": return target.getCliConfiguration().getFiles();
         case "jsonretries":
         case "jsonRetries": return target.getConfiguration().getJsonRetries();
         case "lazystartproducer":

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.task.AttemptRecord;
@@ -64,6 +65,28 @@ public final class AttemptHistory {
         List<AttemptRecord> attempts = of(exchange);
         int earlier = Math.min(exchange.getProperty(EARLIER_PROPERTY, 0, Integer.class), attempts.size());
         return attempts.subList(earlier, attempts.size());
+    }
+
+    /**
+     * The exchange's history as an attempt listener: the attempt is appended when it ends.
+     *
+     * @param exchange the exchange
+     * @param model the model the request named, used when a failure names none
+     * @param startedAt when the attempt was dispatched
+     * @return a listener appending the attempt on {@code completed} or {@code failed}
+     */
+    static AttemptListener recorder(Exchange exchange, String model, Instant startedAt) {
+        return new AttemptListener() {
+            @Override
+            public void completed(DispatchResult result) {
+                AttemptHistory.completed(exchange, result, startedAt);
+            }
+
+            @Override
+            public void failed(OpenCodeFailureException failure) {
+                AttemptHistory.failed(exchange, failure, model, startedAt);
+            }
+        };
     }
 
     /**

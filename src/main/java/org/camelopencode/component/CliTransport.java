@@ -10,6 +10,7 @@ import org.camelopencode.cli.CliDispatcher;
 import org.camelopencode.cli.CliOptions;
 import org.camelopencode.cli.CliTaskOptions;
 import org.camelopencode.cli.SkillFolders;
+import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
@@ -56,19 +57,25 @@ final class CliTransport implements AutoCloseable {
         return CLI.equals(value);
     }
 
-    /** @return whether the endpoint needs its server even when every message takes the CLI transport */
-    static boolean needsServer(OpenCodeConfiguration configuration) {
-        return !CLI.equals(configuration.getTransport()) || configuration.isCliAttach();
+    /**
+     * @param configuration the endpoint's options
+     * @param cliConfiguration the endpoint's CLI transport options
+     * @return whether the endpoint needs its server even when every message takes the CLI transport
+     */
+    static boolean needsServer(OpenCodeConfiguration configuration, CliConfiguration cliConfiguration) {
+        return !CLI.equals(configuration.getTransport()) || cliConfiguration.isCliAttach();
     }
 
     /**
      * @param exchange the exchange: files and session headers
      * @param request the attempt
+     * @param listener the attempt's listener; the CLI transport reports no {@code sessionCreated} (its sessions are
+     *     not re-attached after a crash), the caller tells it the end
      * @return the attempt's outcome, as {@link CliDispatcher#dispatch}
      */
-    CompletableFuture<DispatchResult> dispatch(Exchange exchange, DispatchRequest request) {
+    CompletableFuture<DispatchResult> dispatch(Exchange exchange, DispatchRequest request, AttemptListener listener) {
         Message message = exchange.getMessage();
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        CliConfiguration configuration = endpoint.getCliConfiguration();
         List<Path> files = paths(message.getHeader(OpenCodeConstants.FILES, configuration.getFiles(), String.class));
         CliTaskOptions task = new CliTaskOptions(files,
                 message.getHeader(OpenCodeConstants.CLI_CONTINUE, configuration.isCliContinue(), Boolean.class),
@@ -106,41 +113,45 @@ final class CliTransport implements AutoCloseable {
         }
     }
 
+    /** The server's project directory: the managed one (fleet), else cliDirectory for an external server. */
     private Path serverDirectory() {
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
-        if (configuration.getServerUrl() == null || configuration.getServerUrl().isBlank()) {
-            return endpoint.getComponent().managedProjectDirectory();
-        }
-        if (configuration.getCliDirectory() != null && !configuration.getCliDirectory().isBlank()) {
-            return Path.of(configuration.getCliDirectory().strip());
-        }
-        throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "skills with an external server need its project directory:"
-                + " set the cliDirectory option");
+        CliConfiguration configuration = endpoint.getCliConfiguration();
+        return endpoint.servers().projectDirectory().orElseGet(() -> {
+            if (configuration.getCliDirectory() != null && !configuration.getCliDirectory().isBlank()) {
+                return Path.of(configuration.getCliDirectory().strip());
+            }
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "skills with an external server need its project"
+                    + " directory: set the cliDirectory option");
+        });
     }
 
-    /** The CLI's project directory: cliDirectory, else the managed project directory, else the working directory. */
+    /**
+     * The CLI's project directory: cliDirectory, else the managedProjectDirectory option, else (cliAttach) the attached
+     * server's project directory when known, else the working directory.
+     */
     private Path cliDirectory() {
-        OpenCodeConfiguration configuration = endpoint.getConfiguration();
-        OpenCodeComponent component = endpoint.getComponent();
+        CliConfiguration configuration = endpoint.getCliConfiguration();
         if (configuration.getCliDirectory() != null && !configuration.getCliDirectory().isBlank()) {
             return Path.of(configuration.getCliDirectory().strip()).toAbsolutePath();
         }
-        if (component.getManagedProjectDirectory() != null && !component.getManagedProjectDirectory().isBlank()) {
-            return Path.of(component.getManagedProjectDirectory().strip()).toAbsolutePath();
+        Path managed = endpoint.getComponent().getFleetConfiguration().projectDirectory();
+        if (managed != null) {
+            return managed;
         }
-        if (configuration.isCliAttach() && (configuration.getServerUrl() == null || configuration.getServerUrl().isBlank())) {
-            return component.managedProjectDirectory();
+        if (configuration.isCliAttach()) {
+            return endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath());
         }
         return Path.of("").toAbsolutePath();
     }
 
     private synchronized CliDispatcher dispatcher() {
         if (dispatcher == null) {
-            OpenCodeConfiguration configuration = endpoint.getConfiguration();
-            CliOptions options = CliOptions.of(OpenCodeBinary.locate(endpoint.getComponent().getBinary()), cliDirectory())
+            CliConfiguration configuration = endpoint.getCliConfiguration();
+            CliOptions options = CliOptions.of(OpenCodeBinary.locate(endpoint.getComponent().getFleetConfiguration().getBinary()),
+                            cliDirectory())
                     .withConfigJson(configuration.getCliConfig())
                     .withMaxConcurrentRuns(configuration.getCliConcurrency())
-                    .withAttach(configuration.isCliAttach() ? endpoint.connection().client().endpoint() : null);
+                    .withAttach(configuration.isCliAttach() ? endpoint.servers().primaryConnection().client().endpoint() : null);
             if (configuration.getCliStateDirectory() != null && !configuration.getCliStateDirectory().isBlank()) {
                 options = options.withStateDirectory(Path.of(configuration.getCliStateDirectory().strip()));
             }

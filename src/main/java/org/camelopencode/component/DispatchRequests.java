@@ -8,13 +8,13 @@ import org.apache.camel.TypeConversionException;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.dispatch.DispatchLimits;
 import org.camelopencode.dispatch.DispatchRequest;
-import org.camelopencode.dispatch.Durations;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.interaction.Escalation;
 import org.camelopencode.interaction.InteractionPolicy;
 import org.camelopencode.interaction.PermissionPolicy;
 import org.camelopencode.interaction.QuestionPolicy;
+import org.camelopencode.task.Durations;
 import org.camelopencode.task.Expectation;
 import org.camelopencode.task.TaskSpec;
 
@@ -103,12 +103,18 @@ final class DispatchRequests {
     /**
      * @param exchange the exchange
      * @param configuration the endpoint's options
-     * @return the {@code CamelOpenCodeTimeout} header, else the endpoint's timeout
+     * @return the {@code CamelOpenCodeTimeout} header (a {@link Duration}, or text read by {@link Durations}: ISO-8601,
+     *     Camel's form or whole seconds), else the endpoint's timeout
+     * @throws OpenCodeFailureException {@code invalid_task} when the header is malformed or either is not positive
      */
     static Duration timeoutOf(Exchange exchange, OpenCodeConfiguration configuration) {
-        String text = exchange.getMessage().getHeader(OpenCodeConstants.TIMEOUT, configuration.getTimeout(), String.class);
+        Object header = exchange.getMessage().getHeader(OpenCodeConstants.TIMEOUT);
         try {
-            return Durations.parsePositive(text, "timeout");
+            if (header == null) {
+                return Durations.requirePositive(configuration.getTimeout(), "timeout");
+            }
+            return header instanceof Duration duration ? Durations.requirePositive(duration, OpenCodeConstants.TIMEOUT)
+                    : Durations.parsePositive(header.toString(), OpenCodeConstants.TIMEOUT, Durations.BareNumber.SECONDS);
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
         }
@@ -132,7 +138,7 @@ final class DispatchRequests {
         String permissions = message.getHeader(OpenCodeConstants.PERMISSION_POLICY, configuration.getPermissionPolicy(), String.class);
         String questions = message.getHeader(OpenCodeConstants.QUESTION_POLICY, configuration.getQuestionPolicy(), String.class);
         return new InteractionPolicy(PermissionPolicy.parse(permissions), QuestionPolicy.parse(questions), escalation,
-                Durations.parsePositive(configuration.getApprovalTimeToLive(), "approvalTimeToLive"), readOnly);
+                Durations.requirePositive(configuration.getApprovalTimeToLive(), "approvalTimeToLive"), readOnly);
     }
 
     private static InteractionPolicy withEscalation(InteractionPolicy policy, Escalation escalation) {

@@ -4,9 +4,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.camelopencode.agent.TokenUsage;
+import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.ledger.LedgerException;
@@ -15,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code opencode:dispatch} attempt of a task with a key, as the ledger sees it: answered from its recorded result,
- * re-attached to the session a dead runner left running, or begun and recorded from its session to its outcome.
+ * re-attached to the session a dead runner left running, or begun and recorded from its session to its outcome. As an
+ * {@link AttemptListener} it records the session when the dispatcher created it and the outcome when the attempt ended.
  */
-final class LedgerAttempt {
+final class LedgerAttempt implements AttemptListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerAttempt.class);
 
@@ -25,6 +28,7 @@ final class LedgerAttempt {
     private final String taskKey;
     private final String taskName;
     private volatile long entryId = -1;
+    private volatile boolean recordsSession;
 
     private LedgerAttempt(DispatchLedger ledger, String taskKey, String taskName) {
         this.ledger = ledger;
@@ -57,46 +61,48 @@ final class LedgerAttempt {
 
     /**
      * Re-attaches to the session a dead runner recorded for this task, else begins a new entry and starts a fresh
-     * attempt whose session is recorded as soon as it exists.
+     * attempt whose session is recorded as soon as it exists ({@link #sessionCreated}).
      *
-     * @param component the component (re-attach, session watch)
-     * @param configuration the endpoint's options
+     * @param servers the endpoint's servers (re-attach)
      * @param request the attempt
      * @param recordsSession whether the attempt runs on a server (the CLI transport has no session to re-attach to)
      * @param fresh starts a fresh attempt
      * @return the attempt's outcome
+     * @throws org.camelopencode.ledger.LedgerException when the entry cannot be written
      */
-    CompletableFuture<DispatchResult> start(OpenCodeComponent component, OpenCodeConfiguration configuration,
-            DispatchRequest request, boolean recordsSession, Supplier<CompletableFuture<DispatchResult>> fresh) {
+    CompletableFuture<DispatchResult> start(OpenCodeServers servers, DispatchRequest request, boolean recordsSession,
+            Supplier<CompletableFuture<DispatchResult>> fresh) {
         Optional<LedgerEntry> running = ledger.findRunning(taskKey);
         if (running.isPresent() && running.get().sessionId() != null && recordsSession) {
             LedgerEntry entry = running.get();
             entryId = entry.id();
             LOG.info("Task {} (key {}) was running in session {} on {} when its runner stopped: re-attaching (ledger entry #{})",
                     label(), taskKey, entry.sessionId(), entry.server(), entry.id());
-            return component.attach(configuration, request.withAttempt(entry.attempt()), entry.server(), entry.sessionId());
+            return servers.attach(request.withAttempt(entry.attempt()), entry.server(), entry.sessionId());
         }
         running.ifPresent(entry -> failQuietly(entry.id(), FailureKind.PROVIDER_UNAVAILABLE,
                 "lost: its runner stopped before the session was recorded", null, 0));
-        long id = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model());
-        entryId = id;
-        if (recordsSession) {
-            component.watchSession(request, (server, sessionId) -> ledger.attachSession(id, server, sessionId));
+        entryId = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model());
+        this.recordsSession = recordsSession;
+        return fresh.get();
+    }
+
+    /** Records the new session of a fresh attempt on a server (a ledger error is logged, not thrown). */
+    @Override
+    public void sessionCreated(String server, String sessionId) {
+        if (!recordsSession || entryId < 0) {
+            return;
         }
-        CompletableFuture<DispatchResult> outcome;
         try {
-            outcome = fresh.get();
-        } catch (RuntimeException notStarted) {
-            component.unwatchSession(request);
-            failQuietly(id, FailureKind.AGENT_ERROR, "not started: " + notStarted.getMessage(), null, 0);
-            throw notStarted;
+            ledger.attachSession(entryId, server, sessionId);
+        } catch (LedgerException failure) {
+            LOG.warn("Task {}: its session {} could not be recorded in the ledger: {}", label(), sessionId, failure.getMessage());
         }
-        outcome.whenComplete((result, failure) -> component.unwatchSession(request));
-        return outcome;
     }
 
     /** @param result the attempt's result, recorded with its tokens and cost (a ledger error is logged, not thrown) */
-    void completed(DispatchResult result) {
+    @Override
+    public void completed(DispatchResult result) {
         try {
             ledger.complete(entryId, result);
         } catch (LedgerException failure) {
@@ -104,14 +110,10 @@ final class LedgerAttempt {
         }
     }
 
-    /**
-     * @param kind the failure kind
-     * @param message the failure's message
-     * @param tokens tokens used, or {@code null}
-     * @param cost cost used
-     */
-    void failed(FailureKind kind, String message, TokenUsage tokens, double cost) {
-        failQuietly(entryId, kind, message, tokens, cost);
+    /** @param failure the attempt's failure, recorded with its kind, reason, tokens and cost (a ledger error is logged) */
+    @Override
+    public void failed(OpenCodeFailureException failure) {
+        failQuietly(entryId, failure.getKind(), failure.getReason(), failure.getTokens(), failure.getCost());
     }
 
     private void failQuietly(long id, FailureKind kind, String message, TokenUsage tokens, double cost) {

@@ -1,5 +1,6 @@
 package org.camelopencode.component;
 
+import java.time.Duration;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -31,8 +32,9 @@ public class OpenCodeConfiguration implements Cloneable {
     private String expect = "text";
     @UriParam(label = "producer", description = "A JSON Schema (as JSON text) sent as format json_schema; the reply's structured output becomes the result's json.")
     private String schema;
-    @UriParam(label = "producer", defaultValue = "PT5M", description = "The per-attempt deadline: ISO-8601 duration (PT5M) or whole seconds. When it passes the session is aborted and the attempt fails as timeout.")
-    private String timeout = "PT5M";
+    @UriParam(label = "producer", defaultValue = "PT5M", javaType = "java.time.Duration", description = "The per-attempt deadline: ISO-8601 (PT5M), Camel's form (5m, 1m30s)"
+            + " or whole seconds (300). When it passes the session is aborted and the attempt fails as timeout.")
+    private Duration timeout = Duration.ofMinutes(5);
     @UriParam(label = "common", description = "Producer: the session for prompt, promptAsync, abort, messages and status (the CamelOpenCodeSessionId header overrides it)."
             + " Consumer (events): only that session's events are delivered; unset = all sessions and server-wide events.")
     private String sessionId;
@@ -59,9 +61,10 @@ public class OpenCodeConfiguration implements Cloneable {
             + " (for example jms:queue:opencode.approvals?preserveMessageQos=true), as JSON with a JMSExpiration header at their time to live."
             + " Unset = an escalation fails the task at once as pending_permission / pending_question.")
     private String approvalEndpoint;
-    @UriParam(label = "producer", defaultValue = "PT30M", description = "dispatch: how long an escalated request waits for its approval"
-            + " (ISO-8601 duration or whole seconds) before the task fails as pending_permission / pending_question; the wait does not count against timeout.")
-    private String approvalTimeToLive = "PT30M";
+    @UriParam(label = "producer", defaultValue = "PT30M", javaType = "java.time.Duration", description = "dispatch: how long an escalated request waits for its approval"
+            + " (ISO-8601, Camel's form such as 30m, or whole seconds) before the task fails as pending_permission / pending_question;"
+            + " the wait does not count against timeout.")
+    private Duration approvalTimeToLive = Duration.ofMinutes(30);
     @UriParam(label = "producer", defaultValue = "false", description = "dispatch: the task must not change files: the agent defaults to plan,"
             + " sessions deny every edit, and edit requests are rejected with feedback. A task with agent plan is read-only too.")
     private boolean readOnly;
@@ -77,38 +80,18 @@ public class OpenCodeConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "server", enums = "server,cli", description = "dispatch: how attempts reach OpenCode:"
             + " server (HTTP to opencode serve) or cli (one opencode run --format json process per attempt, same gate and failure kinds).")
     private String transport = "server";
-    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: the project directory the agent works in (--dir);"
-            + " also where skills are linked for an external server. Unset = the managed server's project directory, else the working directory.")
-    private String cliDirectory;
-    @UriParam(label = "producer,cli", secret = true, description = "dispatch with transport=cli: OpenCode config JSON passed as OPENCODE_CONFIG_CONTENT"
-            + " (providers, model, permissions); unset = the user's own config files. Never logged.")
-    private String cliConfig;
-    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: a folder for a private HOME and XDG folders of the runs;"
-            + " unset = the user's own (their opencode auth login credentials and sessions).")
-    private String cliStateDirectory;
-    @UriParam(label = "producer,cli", defaultValue = "false", description = "dispatch with transport=cli: run with --attach to this"
-            + " component's server (serverUrl, or the managed server); the password goes in the environment, never on the command line.")
-    private boolean cliAttach;
-    @UriParam(label = "producer,cli", defaultValue = "4", description = "dispatch with transport=cli: how many opencode run processes"
-            + " an endpoint runs at once (each takes a few hundred MB); more attempts wait, their deadline running.")
-    private int cliConcurrency = 4;
-    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: comma-separated files attached to the prompt (--file),"
-            + " relative to the project directory.")
-    private String files;
-    @UriParam(label = "producer,cli", defaultValue = "false", description = "dispatch with transport=cli: go on in the last session"
-            + " of the project directory (--continue) instead of a fresh one.")
-    private boolean cliContinue;
-    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: go on in this session (--session ses_...) instead of a fresh one.")
-    private String cliSession;
     @UriParam(label = "producer", description = "dispatch: comma-separated skill folders (each with a SKILL.md) made visible to the agent for"
             + " this dispatch as <project>/.opencode/skills/<folder name> (a link, or a copy), removed afterwards unless they existed.")
     private String skills;
-    @UriParam(label = "advanced", defaultValue = "PT10S", description = "How often a running dispatch re-reads session status and messages as a safety net beside the event stream.")
-    private String pollInterval = "PT10S";
-    @UriParam(label = "advanced", defaultValue = "PT30S", description = "How long the server may stay unreachable before a dispatch fails as provider_unavailable.")
-    private String serverLostTimeout = "PT30S";
-    @UriParam(label = "advanced", defaultValue = "PT30S", description = "HTTP request timeout for the short calls to the server (not for the synchronous prompt operation, which uses timeout).")
-    private String requestTimeout = "PT30S";
+    @UriParam(label = "advanced", defaultValue = "PT10S", javaType = "java.time.Duration", description = "How often a running dispatch re-reads session status and"
+            + " messages as a safety net beside the event stream (ISO-8601, Camel's form or whole seconds).")
+    private Duration pollInterval = Duration.ofSeconds(10);
+    @UriParam(label = "advanced", defaultValue = "PT30S", javaType = "java.time.Duration", description = "How long the server may stay unreachable before a dispatch"
+            + " fails as provider_unavailable (ISO-8601, Camel's form or whole seconds).")
+    private Duration serverLostTimeout = Duration.ofSeconds(30);
+    @UriParam(label = "advanced", defaultValue = "PT30S", javaType = "java.time.Duration", description = "HTTP request timeout for the short calls to the server"
+            + " (not for the synchronous prompt operation, which uses timeout): ISO-8601, Camel's form or whole seconds.")
+    private Duration requestTimeout = Duration.ofSeconds(30);
 
     /** @return a deep copy, so endpoints can change their copy without touching the component's */
     public OpenCodeConfiguration copy() {
@@ -149,13 +132,16 @@ public class OpenCodeConfiguration implements Cloneable {
         this.approvalEndpoint = approvalEndpoint;
     }
 
-    /** @return how long an escalation waits, as text */
-    public String getApprovalTimeToLive() {
+    /** @return how long an escalated request waits for its approval */
+    public Duration getApprovalTimeToLive() {
         return approvalTimeToLive;
     }
 
-    /** @param approvalTimeToLive ISO-8601 duration or whole seconds */
-    public void setApprovalTimeToLive(String approvalTimeToLive) {
+    /**
+     * @param approvalTimeToLive how long an escalated request waits for its approval; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
+     *     ISO-8601, Camel's form or whole seconds
+     */
+    public void setApprovalTimeToLive(Duration approvalTimeToLive) {
         this.approvalTimeToLive = approvalTimeToLive;
     }
 
@@ -289,13 +275,16 @@ public class OpenCodeConfiguration implements Cloneable {
         this.schema = schema;
     }
 
-    /** @return the per-attempt deadline text */
-    public String getTimeout() {
+    /** @return the per-attempt deadline */
+    public Duration getTimeout() {
         return timeout;
     }
 
-    /** @param timeout ISO-8601 duration or whole seconds */
-    public void setTimeout(String timeout) {
+    /**
+     * @param timeout the per-attempt deadline; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
+     *     ISO-8601, Camel's form or whole seconds
+     */
+    public void setTimeout(Duration timeout) {
         this.timeout = timeout;
     }
 
@@ -349,33 +338,42 @@ public class OpenCodeConfiguration implements Cloneable {
         this.bufferFullPolicy = bufferFullPolicy;
     }
 
-    /** @return the safety poll interval text */
-    public String getPollInterval() {
+    /** @return how often a running dispatch re-reads status and messages */
+    public Duration getPollInterval() {
         return pollInterval;
     }
 
-    /** @param pollInterval ISO-8601 duration or whole seconds */
-    public void setPollInterval(String pollInterval) {
+    /**
+     * @param pollInterval how often a running dispatch re-reads status and messages; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
+     *     ISO-8601, Camel's form or whole seconds
+     */
+    public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
     }
 
-    /** @return the server-loss timeout text */
-    public String getServerLostTimeout() {
+    /** @return how long the server may stay unreachable */
+    public Duration getServerLostTimeout() {
         return serverLostTimeout;
     }
 
-    /** @param serverLostTimeout ISO-8601 duration or whole seconds */
-    public void setServerLostTimeout(String serverLostTimeout) {
+    /**
+     * @param serverLostTimeout how long the server may stay unreachable; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
+     *     ISO-8601, Camel's form or whole seconds
+     */
+    public void setServerLostTimeout(Duration serverLostTimeout) {
         this.serverLostTimeout = serverLostTimeout;
     }
 
-    /** @return the HTTP request timeout text */
-    public String getRequestTimeout() {
+    /** @return the HTTP request timeout of the short calls */
+    public Duration getRequestTimeout() {
         return requestTimeout;
     }
 
-    /** @param requestTimeout ISO-8601 duration or whole seconds */
-    public void setRequestTimeout(String requestTimeout) {
+    /**
+     * @param requestTimeout the HTTP request timeout of the short calls; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
+     *     ISO-8601, Camel's form or whole seconds
+     */
+    public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
     }
 
@@ -393,86 +391,6 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param transport {@code server} or {@code cli} */
     public void setTransport(String transport) {
         this.transport = transport;
-    }
-
-    /** @return the CLI project directory, or {@code null} */
-    public String getCliDirectory() {
-        return cliDirectory;
-    }
-
-    /** @param cliDirectory the CLI project directory */
-    public void setCliDirectory(String cliDirectory) {
-        this.cliDirectory = cliDirectory;
-    }
-
-    /** @return the CLI's OpenCode config JSON, or {@code null} */
-    public String getCliConfig() {
-        return cliConfig;
-    }
-
-    /** @param cliConfig OpenCode config JSON for the CLI runs */
-    public void setCliConfig(String cliConfig) {
-        this.cliConfig = cliConfig;
-    }
-
-    /** @return the CLI runs' private state folder, or {@code null} */
-    public String getCliStateDirectory() {
-        return cliStateDirectory;
-    }
-
-    /** @param cliStateDirectory a folder for the CLI runs' private HOME and XDG folders */
-    public void setCliStateDirectory(String cliStateDirectory) {
-        this.cliStateDirectory = cliStateDirectory;
-    }
-
-    /** @return whether CLI runs attach to the component's server */
-    public boolean isCliAttach() {
-        return cliAttach;
-    }
-
-    /** @param cliAttach whether CLI runs attach to the component's server */
-    public void setCliAttach(boolean cliAttach) {
-        this.cliAttach = cliAttach;
-    }
-
-    /** @return how many CLI runs an endpoint runs at once */
-    public int getCliConcurrency() {
-        return cliConcurrency;
-    }
-
-    /** @param cliConcurrency how many CLI runs an endpoint runs at once; at least 1 */
-    public void setCliConcurrency(int cliConcurrency) {
-        this.cliConcurrency = cliConcurrency;
-    }
-
-    /** @return comma-separated files for --file, or {@code null} */
-    public String getFiles() {
-        return files;
-    }
-
-    /** @param files comma-separated files for --file */
-    public void setFiles(String files) {
-        this.files = files;
-    }
-
-    /** @return whether CLI runs go on in the last session */
-    public boolean isCliContinue() {
-        return cliContinue;
-    }
-
-    /** @param cliContinue whether CLI runs go on in the last session */
-    public void setCliContinue(boolean cliContinue) {
-        this.cliContinue = cliContinue;
-    }
-
-    /** @return the session CLI runs go on in, or {@code null} */
-    public String getCliSession() {
-        return cliSession;
-    }
-
-    /** @param cliSession the session CLI runs go on in */
-    public void setCliSession(String cliSession) {
-        this.cliSession = cliSession;
     }
 
     /** @return comma-separated skill folders, or {@code null} */

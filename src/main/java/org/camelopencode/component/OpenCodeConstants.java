@@ -31,7 +31,7 @@ public final class OpenCodeConstants {
     public static final String TITLE = "CamelOpenCodeTitle";
     @Metadata(label = "producer", description = "What the reply must be: text or json.", javaType = "String")
     public static final String EXPECT = "CamelOpenCodeExpect";
-    @Metadata(label = "producer", description = "The per-attempt deadline: ISO-8601 duration (PT30S) or whole seconds.", javaType = "String")
+    @Metadata(label = "producer", description = "The per-attempt deadline: a Duration, or text: ISO-8601 (PT30S), Camel's form (30s, 1m30s) or whole seconds (30).", javaType = "String")
     public static final String TIMEOUT = "CamelOpenCodeTimeout";
     @Metadata(label = "producer", description = "dispatch: stricter JSON retries in the same session, overriding the jsonRetries option.", javaType = "Integer")
     public static final String JSON_RETRIES = "CamelOpenCodeJsonRetries";

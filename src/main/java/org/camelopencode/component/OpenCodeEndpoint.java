@@ -26,15 +26,22 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
 
     @UriParam
     private OpenCodeConfiguration configuration;
+    @UriParam
+    private CliConfiguration cliConfiguration;
+
+    private volatile OpenCodeServers servers;
 
     /**
      * @param uri the endpoint URI
      * @param component the owning component
      * @param configuration this endpoint's copy of the options
+     * @param cliConfiguration this endpoint's copy of the CLI transport's options
      */
-    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration) {
+    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
+            CliConfiguration cliConfiguration) {
         super(uri, component);
         this.configuration = configuration;
+        this.cliConfiguration = cliConfiguration;
     }
 
     @Override
@@ -70,9 +77,21 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
-    /** @return the shared client and dispatcher for this endpoint's server */
-    ServerConnection connection() {
-        return getComponent().connectionFor(configuration);
+    /**
+     * @return this endpoint's servers, chosen on first call from its {@code serverUrl} (or the fleet without one) and
+     *     kept; nothing connects here
+     */
+    OpenCodeServers servers() {
+        OpenCodeServers chosen = servers;
+        if (chosen == null) {
+            synchronized (this) {
+                if (servers == null) {
+                    servers = getComponent().serversFor(configuration);
+                }
+                chosen = servers;
+            }
+        }
+        return chosen;
     }
 
     /** @return the operation from the URI path */
@@ -93,5 +112,15 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     /** @param configuration this endpoint's options */
     public void setConfiguration(OpenCodeConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    /** @return this endpoint's options of the CLI transport */
+    public CliConfiguration getCliConfiguration() {
+        return cliConfiguration;
+    }
+
+    /** @param cliConfiguration this endpoint's options of the CLI transport */
+    public void setCliConfiguration(CliConfiguration cliConfiguration) {
+        this.cliConfiguration = cliConfiguration;
     }
 }

@@ -28,7 +28,7 @@ public final class OpenCodeEventStreamHealthCheck extends ServerHealthCheckSuppo
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Optional<ServerConnection> connection = serverInUse().map(OpenCodeComponent.ServerInUse::connection);
+        Optional<ServerConnection> connection = serverInUse().map(ServerInUse::connection);
         if (connection.isEmpty()) {
             builder.message("no OpenCode server runs for " + serverName() + ", so no event stream").down();
             return;

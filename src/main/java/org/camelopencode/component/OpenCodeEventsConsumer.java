@@ -94,7 +94,7 @@ public class OpenCodeEventsConsumer extends DefaultConsumer {
         running = true;
         drainExecutor = endpoint.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "OpenCodeEvents");
         drainExecutor.execute(this::drain);
-        stream = endpoint.connection().client().eventStream();
+        stream = endpoint.servers().primaryConnection().client().eventStream();
         subscription = stream.subscribe(emptyToNull(configuration.getSessionId()), new BufferingListener());
         registerHealthCheck();
     }

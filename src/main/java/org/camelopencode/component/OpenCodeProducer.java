@@ -2,11 +2,8 @@ package org.camelopencode.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,7 +13,6 @@ import org.camelopencode.client.OpenCodeClientException;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.client.PromptRequest;
 import org.camelopencode.client.SessionStatus;
-import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
@@ -30,14 +26,15 @@ import org.camelopencode.interaction.Approval;
  * <p>Failures are set on the exchange as {@link OpenCodeFailureException} with the
  * {@code CamelOpenCodeFailureKind} header, so {@code onException} can route by kind.
  *
- * <p>Every {@code dispatch} attempt, completed or failed as a classified failure, is appended to the exchange's
- * {@link AttemptHistory} (property {@value AttemptHistory#PROPERTY}).
+ * <p>Every {@code dispatch} attempt, completed or failed, is appended to the exchange's {@link AttemptHistory}
+ * (property {@value AttemptHistory#PROPERTY}); see {@link DispatchOperation}.
  */
 public class OpenCodeProducer extends DefaultAsyncProducer {
 
     private final OpenCodeEndpoint endpoint;
     private EndpointEscalation escalation;
     private CliTransport cli;
+    private DispatchOperation dispatch;
 
     /** @param endpoint the endpoint this producer serves */
     public OpenCodeProducer(OpenCodeEndpoint endpoint) {
@@ -51,14 +48,15 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         super.doStart();
         cli = new CliTransport(endpoint);
         // Here, not in the component's start: camel-main replaces the health registry after the routes are initialised.
-        endpoint.getComponent().registerHealthChecks();
-        if (CliTransport.needsServer(endpoint.getConfiguration())) {
-            endpoint.connection();
+        OpenCodeServerHealthChecks.registerOnce(endpoint.getComponent());
+        if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
+            endpoint.servers().primaryConnection();
         }
         String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
             escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip());
         }
+        dispatch = new DispatchOperation(endpoint, cli, escalation);
     }
 
     @Override
@@ -78,7 +76,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         try {
             OpenCodeOperation operation = determineOperation(exchange);
             if (operation == OpenCodeOperation.dispatch) {
-                return dispatch(exchange, callback);
+                return dispatch.process(exchange, callback);
             }
             runSynchronous(operation, exchange);
         } catch (OpenCodeFailureException failure) {
@@ -104,77 +102,12 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         return exchange.getContext().getTypeConverter().convertTo(OpenCodeOperation.class, header);
     }
 
-    private boolean dispatch(Exchange exchange, AsyncCallback callback) {
-        DispatchRequest request = DispatchRequests.from(exchange, endpoint.getConfiguration(), escalation);
-        Message message = exchange.getMessage();
-        message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
-        // Also as a property: dead letter channels with useOriginalMessage drop the headers.
-        exchange.setProperty(OpenCodeConstants.ATTEMPT, request.attempt());
-        if (request.title() != null) {
-            message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
-        }
-        Instant startedAt = Instant.now();
-        LedgerAttempt recorded = LedgerAttempt.forTask(endpoint.getComponent().getLedger(),
-                message.getHeader(OpenCodeConstants.TASK_KEY, String.class), message.getHeader(OpenCodeConstants.TASK_NAME, String.class),
-                request.stage());
-        Optional<DispatchResult> answered = recorded == null ? Optional.empty() : recorded.recordedResult();
-        if (answered.isPresent()) {
-            AttemptHistory.completed(exchange, answered.get(), startedAt);
-            setResult(message, answered.get());
-            callback.done(true);
-            return true;
-        }
-        boolean throughCli = CliTransport.selected(exchange, endpoint.getConfiguration());
-        org.camelopencode.cli.SkillFolders skills = cli.linkSkills(exchange, throughCli);
-        java.util.concurrent.CompletableFuture<DispatchResult> attempt;
-        AttemptObservation observation = AttemptObservation.start(endpoint.getComponent(), exchange, request,
-                message.getHeader(OpenCodeConstants.TASK_NAME, String.class));
-        try {
-            Supplier<java.util.concurrent.CompletableFuture<DispatchResult>> fresh = () -> throughCli ? cli.dispatch(exchange, request)
-                    : endpoint.getComponent().dispatch(endpoint.getConfiguration(), request);
-            attempt = recorded == null ? fresh.get()
-                    : recorded.start(endpoint.getComponent(), endpoint.getConfiguration(), request, !throughCli, fresh);
-        } catch (RuntimeException notStarted) {
-            observation.failedUnclassified(notStarted);
-            skills.close();
-            throw notStarted;
-        }
-        attempt.whenComplete((result, failure) -> {
-            skills.close();
-            try {
-                if (failure != null) {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof OpenCodeFailureException classified) {
-                        if (recorded != null) {
-                            recorded.failed(classified.getKind(), classified.getReason(), classified.getTokens(), classified.getCost());
-                        }
-                        AttemptHistory.failed(exchange, classified, request.model(), startedAt);
-                        observation.failed(classified);
-                        setFailure(exchange, classified);
-                    } else {
-                        if (recorded != null) {
-                            recorded.failed(FailureKind.AGENT_ERROR, String.valueOf(cause), null, 0);
-                        }
-                        observation.failedUnclassified(cause);
-                        exchange.setException(cause);
-                    }
-                } else {
-                    if (recorded != null) {
-                        recorded.completed(result);
-                    }
-                    AttemptHistory.completed(exchange, result, startedAt);
-                    observation.completed(result);
-                    setResult(exchange.getMessage(), result);
-                }
-            } finally {
-                callback.done(false);
-            }
-        });
-        return false;
-    }
-
-    private static void setResult(Message message, DispatchResult result) {
+    /**
+     * @param message the exchange's message
+     * @param result a dispatch's result: the body, with the session, message, model, tokens, cost, duration and finish
+     *     headers
+     */
+    static void setResult(Message message, DispatchResult result) {
         message.setBody(result);
         message.setHeader(OpenCodeConstants.SESSION_ID, result.sessionId());
         message.setHeader(OpenCodeConstants.MESSAGE_ID, result.messageId());
@@ -187,7 +120,11 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         message.setHeader(OpenCodeConstants.FINISH, result.finish());
     }
 
-    private static void setFailure(Exchange exchange, OpenCodeFailureException failure) {
+    /**
+     * @param exchange the exchange
+     * @param failure its failure: the exception, with the {@code CamelOpenCodeFailureKind} and session headers
+     */
+    static void setFailure(Exchange exchange, OpenCodeFailureException failure) {
         exchange.getMessage().setHeader(OpenCodeConstants.FAILURE_KIND, failure.getKind().wireName());
         if (failure.getSessionId() != null) {
             exchange.getMessage().setHeader(OpenCodeConstants.SESSION_ID, failure.getSessionId());
@@ -195,57 +132,64 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         exchange.setException(failure);
     }
 
+    /** Runs an operation other than dispatch; only those that talk to one server pick one (by the message's session). */
     private void runSynchronous(OpenCodeOperation operation, Exchange exchange) {
         Message message = exchange.getMessage();
-        if (operation == OpenCodeOperation.fleet) {
-            message.setBody(endpoint.getComponent().fleetStatus());
-            return;
-        }
-        if (operation == OpenCodeOperation.ledger) {
-            message.setBody(ledgerHistory(exchange));
-            return;
-        }
-        OpenCodeClient client = endpoint.getComponent().clientFor(endpoint.getConfiguration(), sessionOf(exchange));
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
+        OpenCodeServers servers = endpoint.servers();
         switch (operation) {
-            case health -> message.setBody(client.health());
-            case createSession -> {
-                String title = message.getBody(String.class);
-                var session = client.createSession(title == null || title.isBlank() ? configuration.getTitle() : title);
-                message.setHeader(OpenCodeConstants.SESSION_ID, session.id());
-                message.setBody(session);
-            }
-            case prompt -> {
-                Duration timeout = DispatchRequests.timeoutOf(exchange, configuration);
-                message.setBody(client.prompt(requireSession(exchange), promptOf(exchange), timeout));
-            }
-            case promptAsync -> client.promptAsync(requireSession(exchange), promptOf(exchange));
-            case abort -> message.setBody(client.abort(requireSession(exchange)));
-            case messages -> message.setBody(client.messages(requireSession(exchange),
-                    message.getHeader(OpenCodeConstants.LIMIT, configuration.getLimit(), Integer.class)));
-            case status -> {
-                var statuses = client.sessionStatuses();
-                String session = sessionOf(exchange);
-                message.setBody(session == null ? statuses : statuses.getOrDefault(session, SessionStatus.idle()));
-            }
+            case fleet -> message.setBody(endpoint.getComponent().fleetStatus());
+            case ledger -> message.setBody(ledgerHistory(exchange));
             case approve -> {
                 Approval approval = Approval.parse(approvalJson(exchange));
                 message.setHeader(OpenCodeConstants.REQUEST_ID, approval.requestId());
-                message.setHeader(OpenCodeConstants.SESSION_ID, endpoint.getComponent().approve(configuration, approval));
+                message.setHeader(OpenCodeConstants.SESSION_ID, servers.approve(approval));
                 message.setBody(Boolean.TRUE);
             }
-            case pending -> {
-                String session = sessionOf(exchange);
-                Map<String, Object> pending = new LinkedHashMap<>();
-                pending.put("permissions", client.permissions().stream()
-                        .filter(request -> session == null || session.equals(request.sessionId())).toList());
-                pending.put("questions", client.questions().stream()
-                        .filter(request -> session == null || session.equals(request.sessionId())).toList());
-                message.setBody(pending);
+            case createSession -> {
+                String title = message.getBody(String.class);
+                var session = servers.createSession(title == null || title.isBlank() ? configuration.getTitle() : title);
+                message.setHeader(OpenCodeConstants.SESSION_ID, session.id());
+                message.setBody(session);
             }
+            case health -> message.setBody(servers.clientFor(sessionOf(exchange)).health());
+            case prompt -> {
+                Duration timeout = DispatchRequests.timeoutOf(exchange, configuration);
+                String session = requireSession(exchange);
+                message.setBody(servers.clientFor(session).prompt(session, promptOf(exchange), timeout));
+            }
+            case promptAsync -> {
+                String session = requireSession(exchange);
+                servers.clientFor(session).promptAsync(session, promptOf(exchange));
+            }
+            case abort -> {
+                String session = requireSession(exchange);
+                message.setBody(servers.clientFor(session).abort(session));
+            }
+            case messages -> {
+                String session = requireSession(exchange);
+                message.setBody(servers.clientFor(session).messages(session,
+                        message.getHeader(OpenCodeConstants.LIMIT, configuration.getLimit(), Integer.class)));
+            }
+            case status -> {
+                String session = sessionOf(exchange);
+                var statuses = servers.clientFor(session).sessionStatuses();
+                message.setBody(session == null ? statuses : statuses.getOrDefault(session, SessionStatus.idle()));
+            }
+            case pending -> message.setBody(pending(servers.clientFor(sessionOf(exchange)), sessionOf(exchange)));
             case events -> throw new IllegalArgumentException("opencode:events is a consumer (use it in from()); it cannot send");
             default -> throw new IllegalStateException("unhandled operation " + operation);
         }
+    }
+
+    /** The permission and question requests pending on the server, of one session when {@code session} is set. */
+    private static Map<String, Object> pending(OpenCodeClient client, String session) {
+        Map<String, Object> pending = new LinkedHashMap<>();
+        pending.put("permissions", client.permissions().stream()
+                .filter(request -> session == null || session.equals(request.sessionId())).toList());
+        pending.put("questions", client.questions().stream()
+                .filter(request -> session == null || session.equals(request.sessionId())).toList());
+        return pending;
     }
 
     /** The ledger's latest entries: as many as the body says, else the {@code limit} option, else 50. */

@@ -28,12 +28,12 @@ public final class OpenCodeServerHealthCheck extends ServerHealthCheckSupport {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Optional<OpenCodeComponent.ServerInUse> found = serverInUse();
+        Optional<ServerInUse> found = serverInUse();
         if (found.isEmpty()) {
             builder.message("OpenCode server " + serverName() + " is no longer in use").down();
             return;
         }
-        OpenCodeComponent.ServerInUse server = found.get();
+        ServerInUse server = found.get();
         builder.detail("url", server.url());
         builder.detail("restarts", server.restarts());
         if (server.state() != null) {

@@ -27,6 +27,25 @@ public final class OpenCodeServerHealthChecks implements HealthCheckRepository, 
     private CamelContext camelContext;
     private boolean enabled = true;
 
+    /**
+     * Registers the readiness checks of a component's OpenCode servers in its context's health registry, once. Does
+     * nothing without a registry.
+     *
+     * @param component the component
+     */
+    static void registerOnce(OpenCodeComponent component) {
+        var registry = org.apache.camel.health.HealthCheckRegistry.get(component.getCamelContext());
+        if (registry != null) {
+            synchronized (component) {
+                if (registry.getRepository(ID).isEmpty()) {
+                    OpenCodeServerHealthChecks checks = new OpenCodeServerHealthChecks(component);
+                    checks.setCamelContext(component.getCamelContext());
+                    registry.register(checks);
+                }
+            }
+        }
+    }
+
     /** @param component the component whose servers to check */
     public OpenCodeServerHealthChecks(OpenCodeComponent component) {
         this.component = component;
@@ -64,7 +83,7 @@ public final class OpenCodeServerHealthChecks implements HealthCheckRepository, 
             return Stream.empty();
         }
         List<HealthCheck> current = new ArrayList<>();
-        for (OpenCodeComponent.ServerInUse server : component.serversInUse()) {
+        for (ServerInUse server : component.serversInUse()) {
             current.add(check(OpenCodeServerHealthCheck.PREFIX + server.name(),
                     id -> new OpenCodeServerHealthCheck(component, server.name())));
             current.add(check(OpenCodeEventStreamHealthCheck.PREFIX + server.name(),

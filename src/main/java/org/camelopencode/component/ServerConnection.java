@@ -1,15 +1,22 @@
 package org.camelopencode.component;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.camelopencode.client.ClientOptions;
 import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.ServerEndpoint;
+import org.camelopencode.dispatch.AttemptListener;
+import org.camelopencode.dispatch.DispatchOptions;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.dispatch.Dispatcher;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.task.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class ServerConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final String name;
     private final OpenCodeClient client;
@@ -63,14 +71,39 @@ final class ServerConnection implements AutoCloseable {
     }
 
     /**
+     * Opens the connection to one server: its client (whose shared {@code GET /event} stream starts here) and a
+     * dispatcher on it, with the endpoint's {@code requestTimeout}, {@code pollInterval} and {@code serverLostTimeout}.
+     *
+     * @param name the server's name in messages and in {@link AttemptListener#sessionCreated} ({@code instance-2}, or its URL)
+     * @param server where it is and its credentials
+     * @param configuration the endpoint's options
+     * @param gateLatency told each completed attempt's gate latency (for the metrics)
+     * @return the open connection
+     * @throws IllegalArgumentException when one of those durations is not positive
+     */
+    static ServerConnection open(String name, ServerEndpoint server, OpenCodeConfiguration configuration,
+            Consumer<Duration> gateLatency) {
+        ClientOptions clientOptions = new ClientOptions(CONNECT_TIMEOUT,
+                Durations.requirePositive(configuration.getRequestTimeout(), "requestTimeout"));
+        DispatchOptions dispatchOptions = DispatchOptions.defaults()
+                .withPollInterval(Durations.requirePositive(configuration.getPollInterval(), "pollInterval"))
+                .withServerLostTimeout(Durations.requirePositive(configuration.getServerLostTimeout(), "serverLostTimeout"));
+        OpenCodeClient client = new OpenCodeClient(server, clientOptions);
+        Dispatcher dispatcher = new Dispatcher(name, client, dispatchOptions);
+        dispatcher.setGateLatencyListener(gateLatency);
+        return new ServerConnection(name, client, dispatcher);
+    }
+
+    /**
      * Starts one attempt on this server.
      *
      * @param request the attempt
-     * @return completes like {@link Dispatcher#dispatch(DispatchRequest)}, or exceptionally with a
+     * @param listener told the new session by the dispatcher
+     * @return completes like {@link Dispatcher#dispatch(DispatchRequest, AttemptListener)}, or exceptionally with a
      *     {@code provider_unavailable} {@link OpenCodeFailureException} as soon as the server is lost
      */
-    CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
-        return track(() -> dispatcher.dispatch(request));
+    CompletableFuture<DispatchResult> dispatch(DispatchRequest request, AttemptListener listener) {
+        return track(() -> dispatcher.dispatch(request, listener));
     }
 
     /**
@@ -78,7 +111,7 @@ final class ServerConnection implements AutoCloseable {
      *
      * @param request the attempt as it was dispatched
      * @param sessionId its session on this server
-     * @return completes like {@link #dispatch(DispatchRequest)}
+     * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}
      */
     CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId) {
         return track(() -> dispatcher.attach(request, sessionId));

@@ -35,7 +35,7 @@ abstract class ServerHealthCheckSupport extends AbstractHealthCheck {
     }
 
     /** @return the server as the component uses it now, or empty when it is not in use any more */
-    final Optional<OpenCodeComponent.ServerInUse> serverInUse() {
+    final Optional<ServerInUse> serverInUse() {
         return component.serversInUse().stream().filter(server -> server.name().equals(serverName)).findFirst();
     }
 }

@@ -21,6 +21,8 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
+import org.camelopencode.client.Session;
+import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
@@ -88,10 +90,11 @@ final class ServerPool implements FleetListener, AutoCloseable {
      * Starts one attempt on the least busy healthy server, or queues it until a slot frees or a server (re)starts.
      *
      * @param request the attempt
+     * @param listener told the new session (and where it lives, which this pool remembers too)
      * @return its outcome; {@code provider_unavailable} when no slot freed within the request's timeout or when its
      *     server was lost mid-attempt
      */
-    CompletableFuture<DispatchResult> dispatch(DispatchRequest request) {
+    CompletableFuture<DispatchResult> dispatch(DispatchRequest request, AttemptListener listener) {
         CompletableFuture<DispatchResult> outcome = new CompletableFuture<>();
         synchronized (this) {
             if (closed) {
@@ -99,8 +102,8 @@ final class ServerPool implements FleetListener, AutoCloseable {
                         "the OpenCode component is stopping"));
                 return outcome;
             }
-            if (!tryStart(request, outcome)) {
-                Waiter waiter = new Waiter(request, outcome);
+            Waiter waiter = new Waiter(request, listener, outcome);
+            if (!tryStart(waiter)) {
                 waiters.add(waiter);
                 waiter.timeout = timer.schedule(() -> giveUp(waiter), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("No OpenCode server has a free slot for '{}' ({}); it waits up to {}", request.sessionTitle(), load(),
@@ -111,7 +114,7 @@ final class ServerPool implements FleetListener, AutoCloseable {
     }
 
     /** Picks and starts under the pool's lock, so two dispatches cannot both take a server's last slot. */
-    private boolean tryStart(DispatchRequest request, CompletableFuture<DispatchResult> outcome) {
+    private boolean tryStart(Waiter waiter) {
         List<ServerPicker.Candidate<FleetInstance>> candidates = new ArrayList<>();
         for (FleetInstance instance : instances()) {
             ServerConnection connection = connections.get(instance);
@@ -127,17 +130,18 @@ final class ServerPool implements FleetListener, AutoCloseable {
         FleetInstance instance = choice.get().target();
         ServerConnection connection = connections.get(instance);
         instance.sessionStarted();
-        LOG.debug("'{}' goes to OpenCode {} ({})", request.sessionTitle(), instance.name(), load());
-        connection.dispatch(request).whenComplete((result, failure) -> {
-            String session = result != null ? result.sessionId()
-                    : failure instanceof OpenCodeFailureException classified ? classified.getSessionId() : null;
-            if (session != null) {
-                sessionOwners.put(session, instance);
+        LOG.debug("'{}' goes to OpenCode {} ({})", waiter.request.sessionTitle(), instance.name(), load());
+        AttemptListener remembering = AttemptListener.all(List.of(new AttemptListener() {
+            @Override
+            public void sessionCreated(String server, String sessionId) {
+                sessionOwners.put(sessionId, instance);
             }
+        }, waiter.listener));
+        connection.dispatch(waiter.request, remembering).whenComplete((result, failure) -> {
             if (failure != null) {
-                outcome.completeExceptionally(failure);
+                waiter.outcome.completeExceptionally(failure);
             } else {
-                outcome.complete(result);
+                waiter.outcome.complete(result);
             }
             serveWaitersLater();
         });
@@ -158,7 +162,7 @@ final class ServerPool implements FleetListener, AutoCloseable {
             if (waiter.outcome.isDone()) {
                 continue;
             }
-            if (!tryStart(waiter.request, waiter.outcome)) {
+            if (!tryStart(waiter)) {
                 waiters.addFirst(waiter);
                 return;
             }
@@ -216,6 +220,25 @@ final class ServerPool implements FleetListener, AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Creates a session on the least busy healthy server ({@code POST /session}) and remembers that it lives there, so
+     * later operations on it ({@link #clientForSession}) go to the same server.
+     *
+     * @param title the session title, or {@code null}
+     * @return the new session
+     * @throws OpenCodeFailureException {@code provider_unavailable} when no server runs now
+     */
+    Session createSession(String title) {
+        ServerConnection connection = anyConnection();
+        Session session = connection.client().createSession(title);
+        connections.forEach((instance, candidate) -> {
+            if (candidate == connection) {
+                sessionOwners.put(session.id(), instance);
+            }
+        });
+        return session;
     }
 
     /**
@@ -340,11 +363,13 @@ final class ServerPool implements FleetListener, AutoCloseable {
 
     private static final class Waiter {
         private final DispatchRequest request;
+        private final AttemptListener listener;
         private final CompletableFuture<DispatchResult> outcome;
         private ScheduledFuture<?> timeout;
 
-        private Waiter(DispatchRequest request, CompletableFuture<DispatchResult> outcome) {
+        private Waiter(DispatchRequest request, AttemptListener listener, CompletableFuture<DispatchResult> outcome) {
             this.request = request;
+            this.listener = listener;
             this.outcome = outcome;
         }
     }

@@ -22,56 +22,50 @@ import java.util.Optional;
  *   <li>{@link #BUDGET_EXCEEDED}: the attempt went over the task's {@code maxTokens} or {@code maxCost}; running it
  *       again would spend as much again.</li>
  * </ul>
+ *
+ * <p>Whether a kind is retried, how often and after what wait is route policy, decided in one place: the
+ * {@code onException} clauses of {@code routes/playbook.yaml} with their {@code opencode.retry.<kind>.max} allowances
+ * ({@code runner.RetryPlaybook} reads them); a kind carries no retry flag of its own.
  */
 public enum FailureKind {
     /** The agent asked for a permission and the policy escalated it; the request is attached. */
-    PENDING_PERMISSION("pending_permission", false),
+    PENDING_PERMISSION("pending_permission"),
     /** The agent asked a question and the policy escalated it; the questions are attached. */
-    PENDING_QUESTION("pending_question", false),
+    PENDING_QUESTION("pending_question"),
     /** The provider answered 429, or OpenCode's own retry loop gave up on a rate limit. */
-    RATE_LIMITED("rate_limited", true),
+    RATE_LIMITED("rate_limited"),
     /** The provider answered 5xx/529/overloaded, or the OpenCode server itself could not be reached. */
-    PROVIDER_UNAVAILABLE("provider_unavailable", true),
+    PROVIDER_UNAVAILABLE("provider_unavailable"),
     /** The provider answered 401/403 ({@code APIError}), {@code ProviderAuthError}, or the OpenCode server answered 401. */
-    AUTH_FAILED("auth_failed", false),
+    AUTH_FAILED("auth_failed"),
     /** The latest assistant message ended with {@code ContextOverflowError}. */
-    CONTEXT_OVERFLOW("context_overflow", true),
+    CONTEXT_OVERFLOW("context_overflow"),
     /** {@code expect=json} and the text does not parse, or {@code StructuredOutputError}. */
-    ASSISTANT_OUTPUT_NOT_JSON("assistant_output_not_json", true),
+    ASSISTANT_OUTPUT_NOT_JSON("assistant_output_not_json"),
     /** The final assistant message has no non-empty text part and no structured output. */
-    ASSISTANT_OUTPUT_MISSING_TEXT_PART("assistant_output_missing_text_part", true),
+    ASSISTANT_OUTPUT_MISSING_TEXT_PART("assistant_output_missing_text_part"),
     /** The per-task deadline passed; the session was aborted. */
-    TIMEOUT("timeout", true),
+    TIMEOUT("timeout"),
     /** The task is unreadable, empty or malformed; it is never dispatched. */
-    INVALID_TASK("invalid_task", false),
+    INVALID_TASK("invalid_task"),
     /** The session was aborted by someone else ({@code MessageAbortedError} not caused by this dispatch). */
-    ABORTED("aborted", false),
+    ABORTED("aborted"),
     /** Any other error on the final assistant message (output length, content filter, unknown). */
-    AGENT_ERROR("agent_error", false),
+    AGENT_ERROR("agent_error"),
     /** A permission or question request was rejected (by policy or approval) without feedback, which ends OpenCode's turn. */
-    REQUEST_REJECTED("request_rejected", false),
+    REQUEST_REJECTED("request_rejected"),
     /** The attempt went over its token or cost cap ({@code maxTokens}, {@code maxCost}); the session was aborted. */
-    BUDGET_EXCEEDED("budget_exceeded", false);
+    BUDGET_EXCEEDED("budget_exceeded");
 
     private final String wireName;
-    private final boolean retryable;
 
-    FailureKind(String wireName, boolean retryable) {
+    FailureKind(String wireName) {
         this.wireName = wireName;
-        this.retryable = retryable;
     }
 
     /** @return the exact string of the taxonomy, for example {@code "rate_limited"} */
     public String wireName() {
         return wireName;
-    }
-
-    /**
-     * @return whether the default playbook may run the task again for this kind; the number of
-     *     attempts and the backoff are route policy, not decided here
-     */
-    public boolean isRetryable() {
-        return retryable;
     }
 
     /**

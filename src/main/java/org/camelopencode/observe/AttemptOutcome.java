@@ -3,7 +3,6 @@ package org.camelopencode.observe;
 import java.time.Duration;
 import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.dispatch.DispatchResult;
-import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 
 /**
@@ -48,15 +47,5 @@ public record AttemptOutcome(boolean completed, String kind, String model, Strin
     public static AttemptOutcome of(OpenCodeFailureException failure, String askedModel, Duration elapsed) {
         return new AttemptOutcome(false, failure.getKind().wireName(), failure.getModel() != null ? failure.getModel() : askedModel,
                 failure.getSessionId(), failure.getTokens(), failure.getCost(), elapsed);
-    }
-
-    /**
-     * @param unclassified an exception that is no {@link OpenCodeFailureException}
-     * @param askedModel   the model the request asked for
-     * @param elapsed      wall time of the attempt
-     * @return a failed outcome of kind {@code agent_error} (as the ledger records it)
-     */
-    public static AttemptOutcome unclassified(Throwable unclassified, String askedModel, Duration elapsed) {
-        return new AttemptOutcome(false, FailureKind.AGENT_ERROR.wireName(), askedModel, null, null, 0, elapsed);
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.camelopencode.dispatch.AttemptListener;
 
 /**
  * Micrometer meters of {@code opencode:dispatch} (one instance per meter registry; thread-safe):
@@ -30,6 +31,23 @@ public final class DispatchMetrics {
         this.registry = registry;
         Gauge.builder("opencode.dispatches.inflight", inFlight, AtomicInteger::get)
                 .description("opencode:dispatch attempts started and not decided yet").register(registry);
+    }
+
+    /**
+     * Starts measuring one attempt.
+     *
+     * @param askedModel the model the request named, or {@code null}: used when the failure names none
+     * @return the attempt's listener: the in-flight gauge is up until it is told {@code completed} or {@code failed}
+     *     (once), which counts the attempt as {@link #attemptEnded(AttemptOutcome)} does
+     */
+    public AttemptListener startAttempt(String askedModel) {
+        attemptStarted();
+        return new OutcomeListener(askedModel) {
+            @Override
+            void ended(AttemptOutcome outcome) {
+                attemptEnded(outcome);
+            }
+        };
     }
 
     /** An attempt started: the in-flight gauge goes up until {@link #attemptEnded(AttemptOutcome)}. */

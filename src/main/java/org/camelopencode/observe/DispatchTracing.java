@@ -10,6 +10,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.camelopencode.dispatch.AttemptListener;
 
 /**
  * OpenTelemetry spans of {@code opencode:dispatch}: one {@code opencode.dispatch} span per exchange (the task's whole
@@ -51,6 +52,26 @@ public final class DispatchTracing {
     public DispatchTracing(OpenTelemetry openTelemetry) {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    }
+
+    /**
+     * Starts tracing one attempt: its span, and the exchange's dispatch span first when it has none yet.
+     *
+     * @param exchange the exchange being dispatched
+     * @param attempt its attempt number (1 = first)
+     * @param taskName the task's name, or {@code null}
+     * @param askedModel the model the request named, or {@code null}: used when the failure names none
+     * @return the attempt's listener: told {@code completed} or {@code failed} (once), it ends the span as
+     *     {@link #attemptEnded(Span, AttemptOutcome)} does
+     */
+    public AttemptListener startAttempt(Exchange exchange, int attempt, String taskName, String askedModel) {
+        Span span = attemptStarted(exchange, attempt, taskName);
+        return new OutcomeListener(askedModel) {
+            @Override
+            void ended(AttemptOutcome outcome) {
+                attemptEnded(span, outcome);
+            }
+        };
     }
 
     /**

@@ -6,8 +6,6 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.camelopencode.component.AttemptHistory;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.failure.FailureKind;
@@ -15,41 +13,38 @@ import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.task.ErrorRecord;
 import org.camelopencode.task.TaskReader;
+import org.camelopencode.task.TaskRecords;
 import org.camelopencode.task.TaskSpec;
 
 /**
- * The steps of message-triggered tasks (JMS, Kafka, a schedule): the same task formats and records
- * as the file drop, named by the message instead of a file.
+ * The {@link TaskSteps} of message-triggered tasks (JMS, a schedule, any {@code direct:} or broker endpoint): the
+ * task formats and records of the file drop, named by the message instead of a file. Bound as
+ * {@code messageTaskSteps}, the default of {@code routes/templates.yaml}; {@link KafkaTaskSteps} adds what is Kafka's.
  *
  * <p>The task name is, first found: the {@code CamelOpenCodeTaskName} header, the
- * {@value #TASK_NAME_PROPERTY} message property (JMS drops {@code Camel*} headers), the Kafka record
- * key, the JMS message id, the exchange id. The body is a JSON task object
- * ({@code {"prompt": ...}}, as a {@code .json} task file), a re-sent error record (a re-drive that
- * keeps its attempts), or Markdown / plain text (as a {@code .md} task file). Records keep the
- * message's headers, so a Kafka key stays the key of the result record.
+ * {@value RunnerConstants#MESSAGE_TASK_NAME} message property (JMS drops {@code Camel*} headers), the trigger's own
+ * name ({@link #triggerName}: the JMS message id; the Kafka record key), the exchange id; characters other than
+ * {@code A-Za-z0-9._-} become {@code -}. The body is a re-sent error record (a JSON object with a {@code status}
+ * field: a re-drive that keeps its attempts), a JSON task object ({@code {"prompt": ...}}, as a {@code .json} task
+ * file), or Markdown / plain text (as a {@code .md} task file). Records keep the message's headers, so a Kafka key
+ * stays the key of the result record.
  */
-public class MessageTaskSteps {
+public class MessageTaskSteps implements TaskSteps {
 
-    /** Message property naming the task (safe for JMS, whose bridge drops {@code Camel*} headers). */
-    public static final String TASK_NAME_PROPERTY = "OpenCodeTaskName";
-    /** Message property with the task's ledger key (safe for JMS, whose bridge drops {@code Camel*} headers). */
-    public static final String TASK_KEY_PROPERTY = "OpenCodeTaskKey";
-    /** Message property with the failure kind of an error record (for JMS selectors and Kafka headers). */
-    public static final String FAILURE_KIND_PROPERTY = "OpenCodeFailureKind";
-    /** Message property with the record's status, {@code completed} or {@code failed}. */
-    public static final String STATUS_PROPERTY = "OpenCodeStatus";
-
+    /** The header of a JMS message's id, as Camel's JMS binding maps it. */
+    private static final String JMS_MESSAGE_ID = "JMSMessageID";
     private static final Pattern UNSAFE_NAME_CHARACTERS = Pattern.compile("[^A-Za-z0-9._-]+");
 
     private final TaskReader reader = new TaskReader();
-    private final FileDropSteps records = new FileDropSteps();
 
     /**
-     * Replaces the body with its {@link TaskSpec} and sets {@code CamelOpenCodeTaskName} and the attempt history.
+     * Reads the body as a task ({@link TaskSteps#readTask}) and sets the {@value RunnerConstants#MESSAGE_TASK_NAME}
+     * property and the ledger key ({@link #taskKey}).
      *
      * @param exchange the exchange from the trigger
-     * @throws OpenCodeFailureException {@code invalid_task} when the body is not a valid task
+     * @throws OpenCodeFailureException {@code invalid_task} when the body is not a valid task or error record
      */
+    @Override
     public void readTask(Exchange exchange) {
         Message message = exchange.getMessage();
         AttemptHistory.start(exchange, List.of());
@@ -60,14 +55,16 @@ public class MessageTaskSteps {
         }
         String text = new String(content, StandardCharsets.UTF_8).strip();
         TaskSpec task;
-        if (text.startsWith("{") && text.contains("\"status\"") && text.contains("\"original\"")) {
-            task = redrive(exchange, name, text);
+        if (TaskRecords.isRecord(text)) {
+            ErrorRecord record = TaskRecords.readDeadLetter(name, text);
+            AttemptHistory.start(exchange, record.attempts());
+            task = reader.readErrorRecord(record);
         } else {
             task = reader.read(name + (text.startsWith("{") ? ".json" : ".md"), content);
         }
-        exchange.setProperty(FileDropSteps.TASK_PROPERTY, task);
+        exchange.setProperty(RunnerConstants.TASK, task);
         message.setHeader(OpenCodeConstants.TASK_NAME, task.name());
-        message.setHeader(TASK_NAME_PROPERTY, task.name());
+        message.setHeader(RunnerConstants.MESSAGE_TASK_NAME, task.name());
         String key = taskKey(message);
         if (key != null) {
             message.setHeader(OpenCodeConstants.TASK_KEY, key);
@@ -75,76 +72,68 @@ public class MessageTaskSteps {
         message.setBody(task);
     }
 
-    private TaskSpec redrive(Exchange exchange, String name, String text) {
-        ErrorRecord record = FileDropSteps.readErrorRecord(name, text);
-        AttemptHistory.start(exchange, record.attempts());
-        return reader.readErrorRecord(record);
-    }
-
     /**
-     * Replaces the body (a dispatch result) with the result record JSON.
+     * Writes the result record ({@link TaskRecordWriter#writeResult}).
      *
      * @param exchange the exchange after {@code opencode:dispatch}
      * @throws InvalidPayloadException when the body is not a dispatch result
      */
+    @Override
     public void resultRecord(Exchange exchange) throws InvalidPayloadException {
-        records.resultRecord(exchange);
-        exchange.getMessage().setHeader(STATUS_PROPERTY, "completed");
-        exchange.getMessage().setHeader(TASK_NAME_PROPERTY, exchange.getMessage().getHeader(OpenCodeConstants.TASK_NAME));
+        TaskRecordWriter.writeResult(exchange, TaskRecordWriter.taskName(exchange, taskName(exchange)));
     }
 
     /**
-     * Replaces the body with the error record JSON of the caught exception.
+     * Writes the error record ({@link TaskRecordWriter#writeError}); an invalid task is named by its message.
      *
      * @param exchange the exchange in the dead letter route
      */
+    @Override
     public void errorRecord(Exchange exchange) {
-        records.errorRecord(exchange);
-        Message message = exchange.getMessage();
-        message.setHeader(STATUS_PROPERTY, "failed");
-        message.setHeader(FAILURE_KIND_PROPERTY, message.getHeader(OpenCodeConstants.FAILURE_KIND));
-        message.setHeader(TASK_NAME_PROPERTY, message.getHeader(OpenCodeConstants.TASK_NAME));
+        TaskRecordWriter.writeError(exchange, TaskRecordWriter.taskName(exchange, taskName(exchange)));
     }
 
     /**
-     * Ends the task at its trigger: commits a Kafka record's offset once its result or dead letter is
-     * written (consumers with {@code allowManualCommit=true}); nothing for other triggers.
+     * The ledger key, first found: the {@code CamelOpenCodeTaskKey} header, the {@value RunnerConstants#MESSAGE_TASK_KEY}
+     * message property, the trigger's own key ({@link #triggerKey}); {@code null} when there is none (a schedule: every
+     * firing is a new task).
      *
-     * @param exchange the exchange after the record was written
+     * @param message the task message
+     * @return the key, or {@code null}
      */
-    public void done(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (commit != null) {
-            commit.commit();
-        }
+    final String taskKey(Message message) {
+        String given = firstNonBlank(message.getHeader(OpenCodeConstants.TASK_KEY, String.class),
+                message.getHeader(RunnerConstants.MESSAGE_TASK_KEY, String.class));
+        return given != null ? TaskKeys.explicit(given) : triggerKey(message);
     }
 
     /**
-     * The ledger key, first found: the {@code CamelOpenCodeTaskKey} header, the {@value #TASK_KEY_PROPERTY} message
-     * property, the Kafka record (key when set, else topic-partition-offset), the JMS message id (the same on every
-     * redelivery of one message); {@code null} for other triggers (a schedule: every firing is a new task).
+     * The trigger's own ledger key of a message that names none: the JMS message id (the same on every redelivery of
+     * one message).
+     *
+     * @param message the task message
+     * @return the key, or {@code null} when the trigger gives none
      */
-    static String taskKey(Message message) {
-        String given = firstNonBlank(message.getHeader(OpenCodeConstants.TASK_KEY, String.class),
-                message.getHeader(TASK_KEY_PROPERTY, String.class));
-        if (given != null) {
-            return TaskKeys.explicit(given);
-        }
-        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
-        if (topic != null) {
-            return TaskKeys.ofKafka(topic, message.getHeader(KafkaConstants.PARTITION, Integer.class),
-                    message.getHeader(KafkaConstants.OFFSET, Long.class), message.getHeader(KafkaConstants.KEY, String.class));
-        }
-        String jmsMessageId = message.getHeader("JMSMessageID", String.class);
+    protected String triggerKey(Message message) {
+        String jmsMessageId = message.getHeader(JMS_MESSAGE_ID, String.class);
         return jmsMessageId == null || jmsMessageId.isBlank() ? null : TaskKeys.ofJms(jmsMessageId);
     }
 
-    private static String taskName(Exchange exchange) {
+    /**
+     * The trigger's own name of a message that names no task: the JMS message id.
+     *
+     * @param message the task message
+     * @return the name, or {@code null} (blank counts as none)
+     */
+    protected String triggerName(Message message) {
+        return message.getHeader(JMS_MESSAGE_ID, String.class);
+    }
+
+    private String taskName(Exchange exchange) {
         Message message = exchange.getMessage();
         String name = firstNonBlank(message.getHeader(OpenCodeConstants.TASK_NAME, String.class),
-                message.getHeader(TASK_NAME_PROPERTY, String.class),
-                message.getHeader(KafkaConstants.KEY, String.class),
-                message.getHeader("JMSMessageID", String.class),
+                message.getHeader(RunnerConstants.MESSAGE_TASK_NAME, String.class),
+                triggerName(message),
                 exchange.getExchangeId());
         String safe = UNSAFE_NAME_CHARACTERS.matcher(name).replaceAll("-").replaceAll("^[-.]+", "");
         return safe.isEmpty() ? "task" : safe;

@@ -1,17 +1,12 @@
 package org.camelopencode.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.component.AttemptHistory;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.dispatch.DispatchResult;
@@ -26,12 +21,6 @@ import org.camelopencode.task.TaskSpec;
  */
 public class PipelineSteps {
 
-    /** Exchange property: the task as it came in, before any stage changed its prompt. */
-    public static final String ORIGINAL_TASK_PROPERTY = "CamelOpenCodePipelineTask";
-    /** Exchange property: the previous stage's name. */
-    public static final String PREVIOUS_STAGE_PROPERTY = "CamelOpenCodePreviousStage";
-    /** Exchange property: the previous stage's result text. */
-    public static final String PREVIOUS_RESULT_PROPERTY = "CamelOpenCodePreviousResult";
     /** The longest previous result passed on, in characters; longer ones are cut with a note. */
     static final int MAX_SUMMARY_CHARACTERS = 8000;
 
@@ -39,7 +28,7 @@ public class PipelineSteps {
 
     private final FileDropSteps files;
 
-    /** @param files the file-drop steps that read task files and build records */
+    /** @param files the file-drop steps that read task files and remove a re-driven task's old dead letter */
     public PipelineSteps(FileDropSteps files) {
         this.files = files;
     }
@@ -58,7 +47,7 @@ public class PipelineSteps {
             runId = task.name() + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(RUN_TIME);
         }
         exchange.getMessage().setHeader(OpenCodeConstants.RUN_ID, runId);
-        exchange.setProperty(ORIGINAL_TASK_PROPERTY, task);
+        exchange.setProperty(RunnerConstants.PIPELINE_TASK, task);
     }
 
     /**
@@ -70,13 +59,13 @@ public class PipelineSteps {
      * @param instruction what this stage must do
      */
     public void stage(Exchange exchange, String stage, String instruction) {
-        TaskSpec task = exchange.getProperty(ORIGINAL_TASK_PROPERTY, TaskSpec.class);
+        TaskSpec task = exchange.getProperty(RunnerConstants.PIPELINE_TASK, TaskSpec.class);
         Message message = exchange.getMessage();
         StringBuilder prompt = new StringBuilder(instruction.strip()).append("\n\nTask:\n").append(task.prompt());
-        String previousStage = exchange.getProperty(PREVIOUS_STAGE_PROPERTY, String.class);
+        String previousStage = exchange.getProperty(RunnerConstants.PREVIOUS_STAGE, String.class);
         if (previousStage != null) {
             prompt.append("\n\nResult of the previous stage (").append(previousStage).append("):\n")
-                    .append(summary(exchange.getProperty(PREVIOUS_RESULT_PROPERTY, "", String.class)));
+                    .append(summary(exchange.getProperty(RunnerConstants.PREVIOUS_RESULT, "", String.class)));
         }
         String runId = message.getHeader(OpenCodeConstants.RUN_ID, String.class);
         message.setBody(task.withPrompt(prompt.toString()).withRunId(runId).withStage(stage));
@@ -89,34 +78,22 @@ public class PipelineSteps {
     }
 
     /**
-     * Turns the stage's dispatch result into its record {@code <task>.<stage>.result.json} (with
-     * {@code runId} and {@code stage} after {@code task}) and keeps its text for the next stage.
+     * Turns the stage's dispatch result into its record {@code <task>.<stage>.result.json}, with {@code runId} and
+     * {@code stage} ({@link TaskRecordWriter#writeStageResult}), and keeps its text for the next stage. A re-driven
+     * task's old dead letter is removed once a stage completes, as {@link FileDropSteps#resultRecord} does.
      *
      * @param exchange the exchange after {@code opencode:dispatch}
      * @throws InvalidPayloadException when the body is not a dispatch result
-     * @throws java.io.IOException when the record cannot be re-read (never for records this class built)
      */
-    public void stageResult(Exchange exchange) throws InvalidPayloadException, java.io.IOException {
+    public void stageResult(Exchange exchange) throws InvalidPayloadException {
         Message message = exchange.getMessage();
         DispatchResult result = message.getMandatoryBody(DispatchResult.class);
         String stage = message.getHeader(OpenCodeConstants.STAGE, String.class);
-        exchange.setProperty(PREVIOUS_STAGE_PROPERTY, stage);
-        exchange.setProperty(PREVIOUS_RESULT_PROPERTY, result.text());
-        files.resultRecord(exchange);
-        JsonNode record = OpenCodeJson.mapper().readTree(message.getBody(String.class).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        ObjectNode withRun = OpenCodeJson.mapper().createObjectNode();
-        Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            withRun.set(field.getKey(), field.getValue());
-            if ("task".equals(field.getKey())) {
-                withRun.put("runId", message.getHeader(OpenCodeConstants.RUN_ID, String.class));
-                withRun.put("stage", stage);
-            }
-        }
+        exchange.setProperty(RunnerConstants.PREVIOUS_STAGE, stage);
+        exchange.setProperty(RunnerConstants.PREVIOUS_RESULT, result.text());
         String task = message.getHeader(OpenCodeConstants.TASK_NAME, String.class);
-        message.setBody(withRun.toPrettyString() + "\n");
-        message.setHeader(Exchange.FILE_NAME, task + "." + stage + ".result.json");
+        TaskRecordWriter.writeStageResult(exchange, task, message.getHeader(OpenCodeConstants.RUN_ID, String.class), stage);
+        files.removeOldDeadLetter(exchange, task);
     }
 
     private static String summary(String text) {

@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.RouteDefinition;
-import org.camelopencode.dispatch.Durations;
+import org.camelopencode.task.Durations;
+import org.camelopencode.task.Durations.BareNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,15 @@ final class PlaybookSettings {
      * @throws IllegalArgumentException when a value is malformed (naming the property)
      */
     static void bind(CamelContext context, RunnerProperties settings) {
-        List<String> fallbackModels = Arrays.stream(settings.getOrDefault("opencode.fallback-models", "").split(","))
-                .map(String::strip).filter(model -> !model.isEmpty()).toList();
-        int maxAttempts = integer(settings, "opencode.retry.max-attempts", "5");
-        Duration maxDelay = Duration.ofMillis(integer(settings, "opencode.retry.max-delay", "60000"));
+        String models = settings.get("opencode.fallback-models");
+        List<String> fallbackModels = models == null ? List.of()
+                : Arrays.stream(models.split(",")).map(String::strip).filter(model -> !model.isEmpty()).toList();
+        int maxAttempts = Math.toIntExact(settings.number("opencode.retry.max-attempts"));
+        Duration maxDelay = settings.requireDuration("opencode.retry.max-delay", BareNumber.MILLISECONDS);
         context.getRegistry().bind("opencodePlaybook", new RetryPlaybook(fallbackModels, maxAttempts, maxDelay));
-        double cap = decimal(settings, "opencode.budget.route-cost", "0");
-        Duration window = Durations.parsePositive(settings.getOrDefault("opencode.budget.window", "PT1H"), "opencode.budget.window");
+        double cap = settings.decimal("opencode.budget.route-cost");
+        Duration window = Durations.requirePositive(settings.requireDuration("opencode.budget.window", BareNumber.SECONDS),
+                "opencode.budget.window");
         // One policy per task route (every route on the playbook): each route has its own cap and window.
         context.addRoutePolicyFactory((camelContext, routeId, route) -> route instanceof RouteDefinition definition
                 && definition.getRouteConfigurationId() != null && definition.getRouteConfigurationId().contains(PLAYBOOK)
@@ -49,24 +52,6 @@ final class PlaybookSettings {
         }
         if (cap > 0) {
             LOG.info("Spend cap: each capped route may spend {} USD per {}", cap, window);
-        }
-    }
-
-    private static int integer(RunnerProperties settings, String key, String fallback) {
-        String value = settings.getOrDefault(key, fallback);
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException malformed) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private static double decimal(RunnerProperties settings, String key, String fallback) {
-        String value = settings.getOrDefault(key, fallback);
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException malformed) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
         }
     }
 }

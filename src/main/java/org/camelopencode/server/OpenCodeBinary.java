@@ -14,11 +14,14 @@ public final class OpenCodeBinary {
 
     /** System property (and runner property) naming the binary. */
     public static final String PROPERTY = "opencode.binary";
-    /** Where {@code ./mvnw initialize} installs the pinned {@code opencode-ai} package, relative to the working directory. */
+    /**
+     * Where {@code ./mvnw -DskipTests prepare-package} (so also {@code package} and {@code ./run.sh}) installs the
+     * pinned {@code opencode-ai} package, relative to the working directory.
+     */
     public static final Path PROJECT_INSTALL = Path.of("opencode", "node_modules", ".bin", "opencode");
 
     private static final Pattern VERSION_LINE = Pattern.compile("v?\\d+\\.\\d+\\.\\d+\\S*");
-    private static final String INSTALL_HINT = "Install it with './mvnw initialize' (runs 'npm install' for the pinned opencode-ai "
+    private static final String INSTALL_HINT = "Install it with './mvnw -DskipTests prepare-package' (runs 'npm install' for the pinned opencode-ai "
             + "into opencode/node_modules), or set -D" + PROPERTY + "=/path/to/opencode, or put 'opencode' on the PATH.";
 
     private OpenCodeBinary() {

@@ -9,11 +9,13 @@ import java.util.Objects;
 
 /**
  * The success record {@code <outbox>/<name>.result.json} of the file-drop contract (DESIGN.md), fields
- * in this order: {@code status, task, sessionId, model, text, json?, tokens, cost, attempts, durationMs}.
- * It carries only these fields; never secrets.
+ * in this order: {@code status, task, runId?, stage?, sessionId, model, text, json?, tokens, cost, attempts,
+ * durationMs}. It carries only these fields; never secrets.
  *
  * @param status always {@code "completed"}
  * @param task the task name
+ * @param runId the pipeline run the record belongs to ({@code routes/pipeline.yaml}); omitted when {@code null}
+ * @param stage the pipeline stage the record belongs to, for example {@code plan}; omitted when {@code null}
  * @param sessionId the OpenCode session of the successful attempt
  * @param model {@code provider/model} that answered
  * @param text the final assistant text
@@ -26,10 +28,12 @@ import java.util.Objects;
  * @param durationMs wall time of the successful attempt, in milliseconds
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"status", "task", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs"})
+@JsonPropertyOrder({"status", "task", "runId", "stage", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs"})
 public record ResultRecord(
         String status,
         String task,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String runId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String stage,
         String sessionId,
         String model,
         String text,
@@ -59,7 +63,7 @@ public record ResultRecord(
     }
 
     /**
-     * Builds a result record with status {@code "completed"}.
+     * Builds a result record with status {@code "completed"}, of no pipeline run.
      *
      * @param task the task name
      * @param sessionId the session of the successful attempt
@@ -74,6 +78,16 @@ public record ResultRecord(
      */
     public static ResultRecord completed(String task, String sessionId, String model, String text, JsonNode json,
             TokenCounts tokens, double cost, List<AttemptRecord> attempts, long durationMs) {
-        return new ResultRecord(COMPLETED, task, sessionId, model, text, json, tokens, cost, attempts, durationMs);
+        return new ResultRecord(COMPLETED, task, null, null, sessionId, model, text, json, tokens, cost, attempts, durationMs);
+    }
+
+    /**
+     * @param newRunId the pipeline run, or {@code null}
+     * @param newStage the pipeline stage, or {@code null}
+     * @return this record as the record of that run and stage
+     */
+    public ResultRecord withStage(String newRunId, String newStage) {
+        return new ResultRecord(status, task, newRunId, newStage, sessionId, model, text, json, tokens, cost, attempts,
+                durationMs);
     }
 }

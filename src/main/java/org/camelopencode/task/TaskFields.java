@@ -3,7 +3,6 @@ package org.camelopencode.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +21,6 @@ final class TaskFields {
 
     /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
     private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
-
-    private static final Pattern WHOLE_SECONDS = Pattern.compile("[+-]?\\d+");
 
     private TaskFields() {
     }
@@ -120,43 +117,20 @@ final class TaskFields {
         return value;
     }
 
+    /** The {@code timeout} key: {@link Durations}' forms, a bare number (YAML or JSON integer, or text) in whole seconds. */
     private static Duration timeout(ObjectNode fields) {
         JsonNode value = present(fields, "timeout");
         if (value == null) {
             return null;
         }
-        Duration timeout;
-        if (value.isIntegralNumber()) {
-            timeout = seconds(value.asText());
-        } else if (value.isTextual()) {
-            timeout = parseTimeoutText(value.asText().trim());
-        } else {
-            throw new TaskProblem("key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got "
+        if (!value.isIntegralNumber() && !value.isTextual()) {
+            throw new TaskProblem("key 'timeout' must be " + Durations.forms(Durations.BareNumber.SECONDS) + ", got "
                     + describe(value));
         }
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new TaskProblem("key 'timeout' must be positive, got '" + value.asText() + "'");
-        }
-        return timeout;
-    }
-
-    private static Duration parseTimeoutText(String text) {
-        if (WHOLE_SECONDS.matcher(text).matches()) {
-            return seconds(text);
-        }
         try {
-            return Duration.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new TaskProblem("key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got '"
-                    + text + "'");
-        }
-    }
-
-    private static Duration seconds(String digits) {
-        try {
-            return Duration.ofSeconds(Long.parseLong(digits));
-        } catch (NumberFormatException e) {
-            throw new TaskProblem("key 'timeout' is too large: " + digits + " seconds");
+            return Durations.parsePositive(value.asText(), "key 'timeout'", Durations.BareNumber.SECONDS);
+        } catch (IllegalArgumentException malformed) {
+            throw new TaskProblem(malformed.getMessage());
         }
     }
 

@@ -29,7 +29,7 @@ import org.camelopencode.failure.OpenCodeFailureException;
  * </ul>
  * Keys: {@code prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost}; an unknown key,
  * a value of the wrong type, a model that is not {@code provider/model}, a timeout that is not a positive
- * ISO-8601 duration or whole number of seconds, and an empty prompt are all rejected. Content must be
+ * duration ({@link Durations}: ISO-8601, Camel's {@code 1m30s} form, or whole seconds), and an empty prompt are all rejected. Content must be
  * UTF-8 (a leading byte order mark is dropped, CRLF becomes LF) and at most {@link #maxBytes()} bytes.
  * Extensions match case-insensitively. The task name is the file name without its last extension.
  *

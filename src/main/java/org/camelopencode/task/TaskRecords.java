@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
 
 /**
  * Writes and reads the result and error records of the file-drop contract as pretty JSON with the
@@ -42,6 +45,15 @@ public final class TaskRecords {
      */
     public static String resultFileName(String taskName) {
         return Objects.requireNonNull(taskName, "taskName") + ".result.json";
+    }
+
+    /**
+     * @param taskName the task name
+     * @param stage the pipeline stage, for example {@code plan}
+     * @return the outbox file name of that stage's result, {@code <name>.<stage>.result.json}
+     */
+    public static String stageResultFileName(String taskName, String stage) {
+        return Objects.requireNonNull(taskName, "taskName") + "." + Objects.requireNonNull(stage, "stage") + ".result.json";
     }
 
     /**
@@ -124,6 +136,42 @@ public final class TaskRecords {
      */
     public static ErrorRecord readError(String json) {
         return read(json, ErrorRecord.class);
+    }
+
+    /**
+     * Reads a dead letter sent back in to run again (a re-drive), as an input the user gave.
+     *
+     * @param source what the record came as, for the message: a file name or a task name
+     * @param json the content of an {@code .error.json} file or message
+     * @return the record
+     * @throws OpenCodeFailureException {@code invalid_task} with {@code "<source>: <what is wrong>"} when it is not a
+     *     valid error record
+     */
+    public static ErrorRecord readDeadLetter(String source, String json) {
+        try {
+            return readError(json);
+        } catch (IllegalArgumentException malformed) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, source + ": " + malformed.getMessage());
+        }
+    }
+
+    /**
+     * Whether a text is meant as a record rather than a task: it parses as a JSON object with a {@code status} field,
+     * which every record has and no task may have (a task's keys are {@code TaskFields}'). A re-sent error record is
+     * recognised this way, then read with {@link #readError(String)}, which says what is wrong with a damaged one.
+     *
+     * @param text a message body or file content
+     * @return true for a JSON object with a {@code status} field; false for anything else, including text that is not
+     *     JSON at all
+     */
+    public static boolean isRecord(String text) {
+        Objects.requireNonNull(text, "text");
+        try {
+            JsonNode tree = MAPPER.readTree(text);
+            return tree != null && tree.isObject() && tree.has("status");
+        } catch (JsonProcessingException notJson) {
+            return false;
+        }
     }
 
     private static String write(Object record) {

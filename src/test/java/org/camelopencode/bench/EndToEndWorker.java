@@ -111,7 +111,7 @@ public final class EndToEndWorker {
         component.getConfiguration().setUsername(username);
         component.getConfiguration().setPassword(password);
         component.getConfiguration().setModel(model);
-        component.getConfiguration().setTimeout("PT60S");
+        component.getConfiguration().setTimeout(java.time.Duration.parse("PT60S"));
         CamelContext camel = new DefaultCamelContext();
         camel.addComponent("opencode", component);
         camel.addRoutes(new RouteBuilder() {

@@ -55,14 +55,14 @@ final class ScaleOutBench {
     private static FleetResult fleet(ScriptedModelServer model, int servers) throws Exception {
         Path state = Files.createTempDirectory("bench-scale-out-");
         OpenCodeComponent component = new OpenCodeComponent();
-        component.setBinary(OpenCodeBinary.locate(null).toString());
-        component.setManagedInstances(servers);
-        component.setManagedStateDirectory(state.toString());
-        component.setManagedStartTimeout("PT120S");
-        component.setManagedConfig(new OpenCodeConfig().scriptedProvider("scripted", model.baseUri(), "echo")
+        component.getFleetConfiguration().setBinary(OpenCodeBinary.locate(null).toString());
+        component.getFleetConfiguration().setManagedInstances(servers);
+        component.getFleetConfiguration().setManagedStateDirectory(state.toString());
+        component.getFleetConfiguration().setManagedStartTimeout(java.time.Duration.parse("PT120S"));
+        component.getFleetConfiguration().setManagedConfig(new OpenCodeConfig().scriptedProvider("scripted", model.baseUri(), "echo")
                 .model(EndToEndBench.MODEL).smallModel(EndToEndBench.MODEL).toJson());
         component.getConfiguration().setModel(EndToEndBench.MODEL);
-        component.getConfiguration().setTimeout("PT120S");
+        component.getConfiguration().setTimeout(java.time.Duration.parse("PT120S"));
         CamelContext camel = new DefaultCamelContext();
         try {
             camel.addComponent("opencode", component);

@@ -86,7 +86,7 @@ class ComponentDocumentationTest {
             Map.Entry<String, JsonNode> header = fields.next();
             JsonNode value = header.getValue();
             text.append("| *").append(header.getKey()).append("* (").append(value.path("group").asText()).append(") | ")
-                    .append(cell(description(value))).append(" | ").append(cell(value.path("defaultValue").asText(""))).append(" | ")
+                    .append(cell(literal(description(value)))).append(" | ").append(cell(value.path("defaultValue").asText(""))).append(" | ")
                     .append(cell(shortType(value.path("javaType").asText()))).append('\n');
         }
         return text.append("|===\n\n").toString();
@@ -102,7 +102,7 @@ class ComponentDocumentationTest {
             }
             String label = value.path("group").asText();
             text.append("| *").append(option.getKey()).append("* (").append(label).append(") | ")
-                    .append(cell(description(value) + (value.path("required").asBoolean() ? " *Required*" : "")
+                    .append(cell(literal(description(value)) + (value.path("required").asBoolean() ? " *Required*" : "")
                             + (value.path("secret").asBoolean() ? " Secret: never logged." : "")))
                     .append(" | ").append(cell(value.path("defaultValue").asText(""))).append(" | ")
                     .append(cell(value.has("enum") ? "One of: " + String.join(", ", enumValues(value)) : value.path("type").asText()))
@@ -120,6 +120,16 @@ class ComponentDocumentationTest {
     private static String description(JsonNode value) {
         // The generator writes Javadoc's {@code x} as {code x}: show it as AsciiDoc monospace.
         return value.path("description").asText().replaceAll("\\{code ([^}]*)}", "`$1`");
+    }
+
+    /**
+     * @param text a description, shown exactly: option texts are grammars and examples ({@code bash:git *=allow},
+     *     {@code a|b}, {@code <project>}, {@code +}) that AsciiDoc's inline formatting would otherwise turn into bold,
+     *     passthroughs or replacements
+     * @return the text in an AsciiDoc passthrough that only escapes HTML's special characters
+     */
+    private static String literal(String text) {
+        return text.isEmpty() ? "" : "pass:c[" + text.replace("]", "\\]") + "]";
     }
 
     private static String shortType(String javaType) {

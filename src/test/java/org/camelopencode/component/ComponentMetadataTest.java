@@ -30,7 +30,7 @@ class ComponentMetadataTest {
             assertThat(componentConfigurer).isInstanceOf(OpenCodeComponentConfigurer.class);
             OpenCodeComponent component = context.getComponent("opencode", OpenCodeComponent.class);
             assertThat(componentConfigurer.configure(context, component, "managedInstances", 3, true)).isTrue();
-            assertThat(component.getManagedInstances()).isEqualTo(3);
+            assertThat(component.getFleetConfiguration().getManagedInstances()).isEqualTo(3);
 
             PropertyConfigurer endpointConfigurer = PluginHelper.getConfigurerResolver(context)
                     .resolvePropertyConfigurer("opencode-endpoint", context);

@@ -42,7 +42,7 @@ class YamlPolicyOptionsTest {
             assertThat(configuration.getPermissionPolicy()).isEqualTo("bash:git *=allow; bash:rm *=reject:never delete files; *=escalate");
             assertThat(configuration.getQuestionPolicy()).isEqualTo("Env=staging; *=first");
             assertThat(configuration.getApprovalEndpoint()).isEqualTo("jms:queue:approvals?preserveMessageQos=true");
-            assertThat(configuration.getApprovalTimeToLive()).isEqualTo("PT1H");
+            assertThat(configuration.getApprovalTimeToLive()).isEqualTo(java.time.Duration.ofHours(1));
         }
     }
 }

@@ -24,13 +24,4 @@ class DispatchRequestTest {
         assertThatThrownBy(() -> new DispatchRequest("p", "no-slash", null, null, null, false, null, Duration.ofSeconds(1), null, null, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void durationsAcceptIsoAndWholeSecondsOnly() {
-        assertThat(Durations.parsePositive("PT30S", "timeout")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parsePositive(" 45 ", "timeout")).isEqualTo(Duration.ofSeconds(45));
-        assertThatThrownBy(() -> Durations.parsePositive("0", "timeout")).hasMessageContaining("positive");
-        assertThatThrownBy(() -> Durations.parsePositive("5 minutes", "timeout")).hasMessageContaining("ISO-8601");
-        assertThatThrownBy(() -> Durations.parsePositive("", "timeout")).hasMessageContaining("empty");
-    }
 }

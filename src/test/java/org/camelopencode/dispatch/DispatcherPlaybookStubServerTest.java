@@ -152,7 +152,6 @@ class DispatcherPlaybookStubServerTest {
 
         OpenCodeFailureException failure = failureOf(future);
         assertThat(failure.getKind()).isEqualTo(FailureKind.BUDGET_EXCEEDED);
-        assertThat(failure.getKind().isRetryable()).isFalse();
         assertThat(failure.getMessage()).contains("used 115 tokens").contains("maxTokens=100").contains("aborted");
         assertThat(failure.getTokens().total()).isEqualTo(115);
         assertThat(session.aborts.get()).isGreaterThanOrEqualTo(1);

@@ -67,12 +67,11 @@ class RetryAfterTest {
     }
 
     @Test
-    void theFailureCarriesItAndBudgetExceededIsNotRetryable() {
+    void theFailureCarriesItAndBudgetExceededHasAWireName() {
         OpenCodeFailureException failure = new OpenCodeFailureException(FailureKind.RATE_LIMITED, "429");
         assertThat(failure.getRetryAfter()).isNull();
         assertThat(failure.withRetryAfter(Duration.ofSeconds(-3)).getRetryAfter()).isEqualTo(Duration.ZERO);
         assertThat(failure.withRetryAfter(Duration.ofSeconds(3)).getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
         assertThat(FailureKind.fromWireName("budget_exceeded")).hasValue(FailureKind.BUDGET_EXCEEDED);
-        assertThat(FailureKind.BUDGET_EXCEEDED.isRetryable()).isFalse();
     }
 }

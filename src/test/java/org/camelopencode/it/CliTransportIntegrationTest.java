@@ -74,9 +74,9 @@ class CliTransportIntegrationTest {
 
         camel = new DefaultCamelContext();
         OpenCodeComponent component = openCode.newComponent("PT90S");
-        component.getConfiguration().setCliDirectory(openCode.server().projectDirectory().toString());
-        component.getConfiguration().setCliStateDirectory(Files.createTempDirectory("cli-it-state-").toString());
-        component.getConfiguration().setCliConfig(new OpenCodeConfig()
+        component.getCliConfiguration().setCliDirectory(openCode.server().projectDirectory().toString());
+        component.getCliConfiguration().setCliStateDirectory(Files.createTempDirectory("cli-it-state-").toString());
+        component.getCliConfiguration().setCliConfig(new OpenCodeConfig()
                 .scriptedProvider("scripted", model.baseUri(), "echo", "fallback")
                 .model(SharedOpenCode.MODEL).smallModel(SharedOpenCode.MODEL).permission("bash", "ask").toJson());
         camel.addComponent("opencode", component);

@@ -94,6 +94,7 @@ class FileDropRunnerIntegrationTest {
         write("json-ok.json", "{\"prompt\": \"T-JSON Answer in JSON.\", \"expect\": \"json\"}");
         write("fenced.md", "---\nexpect: json\n---\nT-FENCED Answer in a fenced block.\n");
         write("broken.json", "{\"prompt\": \"T-BROKEN never sent\", ");
+        write("zero.md", "");
         write("prose.md", "---\nexpect: json\n---\nT-PROSE Answer in JSON.\n");
         write("empty.txt", "T-EMPTY Say nothing.\n");
         write("auth.txt", "T-AUTH Anything.\n");
@@ -242,6 +243,17 @@ class FileDropRunnerIntegrationTest {
     }
 
     @Test
+    void zeroByteTaskFileIsInvalidAndEndsInTheDeadLetterWithItsFile() throws IOException {
+        JsonNode record = assertFailed("zero", "zero.md", "invalid_task");
+        assertThat(record.get("message").asText()).isEqualTo("zero.md: is empty");
+        assertThat(record.get("file").asText()).isEqualTo("zero.md");
+        assertThat(record.get("attempts").size()).isZero();
+        assertThat(record.has("original")).isFalse();
+        assertThat(deadLetter.resolve("zero.md")).isEmptyFile();
+        assertThat(inbox.resolve("zero.md")).doesNotExist();
+    }
+
+    @Test
     void proseWhereJsonWasExpectedIsNotJson() throws IOException {
         assertThat(assertFailed("prose", "prose.md", "assistant_output_not_json").get("message").asText()).contains("Sure!");
     }
@@ -309,7 +321,7 @@ class FileDropRunnerIntegrationTest {
 
     @Test
     void everyTaskFileEndsAsExactlyOneRecordAndThePasswordIsNowhere() throws IOException {
-        for (String task : List.of("text-ok", "plain", "json-ok", "fenced", "broken", "prose", "empty", "auth", "rate", "down",
+        for (String task : List.of("text-ok", "plain", "json-ok", "fenced", "broken", "zero", "prose", "empty", "auth", "rate", "down",
                 "overflow", "permission", "question", "hang")) {
             Path result = outbox.resolve(task + ".result.json");
             Path error = deadLetter.resolve(task + ".error.json");

@@ -73,14 +73,14 @@ class FleetIntegrationTest {
         model.when(RequestMatcher.promptContains("F-SLOW")).reply(Reply.hang(), Reply.text("slow task done"));
         model.when(RequestMatcher.promptContains("F-TASK")).reply(Reply.slow(Reply.text("task done"), Duration.ofMillis(100)));
         OpenCodeComponent component = new OpenCodeComponent();
-        component.setBinary(OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY)).toString());
-        component.setManagedInstances(3);
-        component.setManagedStateDirectory(temporary.resolve("fleet").toString());
-        component.setManagedConfig(new OpenCodeConfig().scriptedProvider("scripted", model.baseUri(), "echo")
+        component.getFleetConfiguration().setBinary(OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY)).toString());
+        component.getFleetConfiguration().setManagedInstances(3);
+        component.getFleetConfiguration().setManagedStateDirectory(temporary.resolve("fleet").toString());
+        component.getFleetConfiguration().setManagedConfig(new OpenCodeConfig().scriptedProvider("scripted", model.baseUri(), "echo")
                 .model(MODEL).smallModel(MODEL).toJson());
-        component.setManagedStartTimeout("PT90S");
+        component.getFleetConfiguration().setManagedStartTimeout(java.time.Duration.parse("PT90S"));
         component.getConfiguration().setModel(MODEL);
-        component.getConfiguration().setTimeout("PT60S");
+        component.getConfiguration().setTimeout(java.time.Duration.parse("PT60S"));
         Map<String, Long> lostAt = new ConcurrentHashMap<>();
         camel = new DefaultCamelContext();
         camel.addComponent("opencode", component);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.camelopencode.testsupport.BuildOutput;
 
 /**
  * Debian's {@code chromium} in headless mode, as the status page test drives it: {@code --dump-dom} prints the page's
@@ -21,7 +22,7 @@ final class HeadlessChromium {
         this.binary = binary;
     }
 
-    /** @return the installed Chromium, or empty when there is none */
+    /** @return the installed Chromium, or empty when there is none (then says so in the build output) */
     static Optional<HeadlessChromium> find() {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String folder : (path + java.io.File.pathSeparator + "/usr/bin").split(java.io.File.pathSeparator)) {
@@ -35,6 +36,7 @@ final class HeadlessChromium {
                 }
             }
         }
+        BuildOutput.warn("chromium is not installed (apt-get install -y chromium): the status page's browser checks are skipped");
         return Optional.empty();
     }
 

@@ -10,16 +10,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.Main;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
+import org.quartz.impl.matchers.GroupMatcher;
 
 /**
  * The shipped schedule ({@code routes/scheduled.yaml}) on two runners sharing one cluster folder,
  * against the real server and the scripted model: the cron trigger dispatches, only the runner
- * holding the lock fires, and the other takes over when it stops.
+ * holding the lock fires, and the other takes over when it stops; a disabled schedule has no route and no Quartz job.
  */
 class ScheduledTriggerIntegrationTest {
 
@@ -88,5 +92,43 @@ class ScheduledTriggerIntegrationTest {
             second = null;
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> !results(followerWork).isEmpty());
+    }
+
+    @Test
+    void aDisabledScheduleHasNoRouteAndRegistersNoQuartzJob() throws Exception {
+        Path work = Files.createTempDirectory("scheduled-off-");
+        first = SharedOpenCode.get().newRunner(work);
+        first.addOverrideProperty("opencode.schedule.enabled", "false");
+        first.addOverrideProperty("opencode.cluster.dir", work.resolve("cluster").toString());
+        first.start();
+        CamelContext context = first.getCamelContext();
+
+        assertThat(context.getRoute("file-drop")).as("the runner is up").isNotNull();
+        assertThat(context.getRoute("scheduled-fire")).isNull();
+        QuartzComponent quartz = (QuartzComponent) context.hasComponent("quartz");
+        assertThat(quartz).as("no quartz: endpoint, so no Quartz scheduler and no job").isNull();
+        assertThat(context.hasComponent("master")).isNull();
+    }
+
+    @Test
+    void anEnabledScheduleRegistersItsQuartzJob() throws Exception {
+        Path work = Files.createTempDirectory("scheduled-on-");
+        first = SharedOpenCode.get().newRunner(work);
+        first.addOverrideProperty("opencode.schedule.enabled", "true");
+        first.addOverrideProperty("opencode.schedule.cron", "0 0 6 * * ?");
+        first.addOverrideProperty("opencode.cluster.dir", work.resolve("cluster").toString());
+        first.addOverrideProperty("opencode.cluster.lock-interval-ms", "500");
+        first.addOverrideProperty("camel.main.name", "runner-" + work.getFileName());
+        first.start();
+        CamelContext context = first.getCamelContext();
+
+        assertThat(context.getRoute("scheduled-fire")).isNotNull();
+        // The only runner of its cluster folder takes the lock, and the master: endpoint starts the quartz consumer.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            QuartzComponent quartz = (QuartzComponent) context.hasComponent("quartz");
+            assertThat(quartz).isNotNull();
+            assertThat(quartz.getScheduler().getJobKeys(GroupMatcher.anyGroup()))
+                    .extracting(JobKey::getName).containsExactly("scheduled");
+        });
     }
 }

@@ -114,7 +114,7 @@ public final class SharedOpenCode {
         component.getConfiguration().setUsername(server.username());
         component.getConfiguration().setPassword(server.password());
         component.getConfiguration().setModel(MODEL);
-        component.getConfiguration().setTimeout(timeout);
+        component.getConfiguration().setTimeout(java.time.Duration.parse(timeout));
         return component;
     }
 

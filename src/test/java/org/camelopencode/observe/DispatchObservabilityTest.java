@@ -60,8 +60,8 @@ class DispatchObservabilityTest {
     void anUnclassifiedFailureCountsAsAgentErrorOfTheAskedModel() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DispatchMetrics metrics = new DispatchMetrics(registry);
-        metrics.attemptStarted();
-        metrics.attemptEnded(AttemptOutcome.unclassified(new IllegalStateException("boom"), null, Duration.ofMillis(5)));
+        // The producer hands an unclassified exception to the listeners as agent_error.
+        metrics.startAttempt(null).failed(new OpenCodeFailureException(FailureKind.AGENT_ERROR, String.valueOf(new IllegalStateException("boom"))));
         assertThat(registry.get("opencode.dispatches").tags("outcome", "failed", "kind", "agent_error").counter().count())
                 .isEqualTo(1.0);
         assertThat(registry.get("opencode.cost").tags("model", "unknown").counter().count()).isZero();

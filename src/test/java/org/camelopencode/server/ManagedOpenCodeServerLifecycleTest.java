@@ -25,6 +25,14 @@ class ManagedOpenCodeServerLifecycleTest {
     Path temporary;
 
     @Test
+    void locatesThePinnedBinaryAndReadsItsVersion() {
+        Path binary = OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY));
+
+        assertThat(Files.isExecutable(binary)).isTrue();
+        assertThat(OpenCodeBinary.version(binary)).isEqualTo("1.18.33");
+    }
+
+    @Test
     void closeStopsTheWholeProcessTreeAndThePasswordNeverReachesTheLogs() throws Exception {
         try (ScriptedModelServer model = ScriptedModelServer.start()) {
             model.when(RequestMatcher.promptContains("T-SLEEP")).reply(Reply.toolCall("bash", "{\"command\":\"sleep 300\"}"), Reply.text("done"));

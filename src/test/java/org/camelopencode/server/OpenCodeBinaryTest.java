@@ -12,25 +12,18 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Locating and asking the binary, with scripts and missing files ({@code ManagedOpenCodeServerLifecycleTest} asks the pinned one). */
 class OpenCodeBinaryTest {
 
     @TempDir
     Path temporary;
 
     @Test
-    void locatesThePinnedBinaryAndReadsItsVersion() {
-        Path binary = OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY));
-
-        assertThat(Files.isExecutable(binary)).isTrue();
-        assertThat(OpenCodeBinary.version(binary)).isEqualTo("1.18.33");
-    }
-
-    @Test
     void configuredPathThatDoesNotExistFailsWithInstallHint() {
         assertThatThrownBy(() -> OpenCodeBinary.locate(temporary.resolve("missing").toString()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("missing")
-                .hasMessageContaining("./mvnw initialize");
+                .hasMessageContaining("./mvnw -DskipTests prepare-package");
     }
 
     @Test

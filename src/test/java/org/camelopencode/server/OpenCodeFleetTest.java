@@ -131,10 +131,17 @@ class OpenCodeFleetTest {
     @Test
     void anInstanceThatFailsToStartIsRetriedAndStopStopsEveryServer() {
         failingStarts.put(2, new AtomicInteger(1));
-        fleet = startFleet(2, List.of(), RecyclePolicy.NEVER);
-        assertThat(fleet.instances().get(1).state()).isIn(InstanceState.BACKING_OFF, InstanceState.STARTING, InstanceState.HEALTHY);
+        // A first backoff of 1 s: the retry cannot have begun when start() has just returned.
+        fleet = startFleet(2, List.of(), RecyclePolicy.NEVER, Duration.ofSeconds(1));
+        FleetInstance failed = fleet.instances().get(1);
+        assertThat(failed.state()).isEqualTo(InstanceState.BACKING_OFF);
+        assertThat(failed.acceptsWork()).isFalse();
+        assertThat(fleet.reports().get(1).lastProblem()).contains("cannot start instance 2");
+        assertThat(fleet.instances().get(0).state()).isEqualTo(InstanceState.HEALTHY);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> fleet.instances().get(1).acceptsWork());
+        await().atMost(Duration.ofSeconds(5)).until(failed::acceptsWork);
+        assertThat(failed.state()).isEqualTo(InstanceState.HEALTHY);
+        assertThat(started).hasSize(2);
         fleet.close();
 
         assertThat(started).hasSize(2).allMatch(server -> server.closed);
@@ -150,9 +157,13 @@ class OpenCodeFleetTest {
     }
 
     private OpenCodeFleet startFleet(int instances, List<ExternalServer> externals, RecyclePolicy recycle) {
+        return startFleet(instances, externals, recycle, Duration.ofMillis(50));
+    }
+
+    private OpenCodeFleet startFleet(int instances, List<ExternalServer> externals, RecyclePolicy recycle, Duration firstBackoff) {
         FleetOptions options = FleetOptions.builder().instances(instances).stateDirectory(temporary)
                 .binary(Path.of("/bin/true")).configJson("{}").healthInterval(Duration.ofHours(1))
-                .restartBackoff(Duration.ofMillis(50), Duration.ofMillis(400)).recyclePolicy(recycle).build();
+                .restartBackoff(firstBackoff, firstBackoff.multipliedBy(8)).recyclePolicy(recycle).build();
         ServerStarter starter = index -> {
             AtomicInteger failures = failingStarts.get(index);
             if (failures != null && failures.getAndDecrement() > 0) {

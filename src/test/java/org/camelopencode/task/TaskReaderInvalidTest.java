@@ -96,10 +96,10 @@ class TaskReaderInvalidTest {
             "timeout: '0'      | key 'timeout' must be positive, got '0'",
             "timeout: PT0S     | key 'timeout' must be positive, got 'PT0S'",
             "timeout: -PT5S    | key 'timeout' must be positive, got '-PT5S'",
-            "timeout: abc      | key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got 'abc'",
-            "timeout: 30s      | key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got '30s'",
-            "timeout: 1.5      | key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got a number (1.5)",
-            "timeout: true     | key 'timeout' must be an ISO-8601 duration such as PT30S or whole seconds, got a boolean (true)",
+            "timeout: abc      | key 'timeout' must be an ISO-8601 duration such as PT30S, Camel's form such as 30s or 1m30s, or whole seconds, got 'abc'",
+            "timeout: 30x      | key 'timeout' must be an ISO-8601 duration such as PT30S, Camel's form such as 30s or 1m30s, or whole seconds, got '30x'",
+            "timeout: 1.5      | key 'timeout' must be an ISO-8601 duration such as PT30S, Camel's form such as 30s or 1m30s, or whole seconds, got a number (1.5)",
+            "timeout: true     | key 'timeout' must be an ISO-8601 duration such as PT30S, Camel's form such as 30s or 1m30s, or whole seconds, got a boolean (true)",
             "timeout: 99999999999999999999 | key 'timeout' is too large: 99999999999999999999 seconds"})
     void invalidTimeouts(String line, String reason) {
         assertThat(reasonOf("t.md", "---\n" + line.trim() + "\n---\nhi")).isEqualTo("t.md: " + reason);

@@ -167,7 +167,9 @@ class TaskReaderTest {
             "timeout: '30'      | 30",
             "timeout: \" 90 \"  | 90",
             "timeout: pt1h      | 3600",
-            "timeout: P1DT1S    | 86401"})
+            "timeout: P1DT1S    | 86401",
+            "timeout: 30s       | 30",
+            "timeout: 1m30s     | 90"})
     void timeoutForms(String line, long seconds) {
         TaskSpec task = read("t.md", "---\n" + line.trim() + "\n---\nprompt");
 

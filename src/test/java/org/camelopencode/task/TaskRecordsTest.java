@@ -239,6 +239,50 @@ class TaskRecordsTest {
     @Test
     void recordFileNames() {
         assertThat(TaskRecords.resultFileName("fix-bug")).isEqualTo("fix-bug.result.json");
+        assertThat(TaskRecords.stageResultFileName("fix-bug", "plan")).isEqualTo("fix-bug.plan.result.json");
         assertThat(TaskRecords.errorFileName("fix-bug")).isEqualTo("fix-bug.error.json");
+    }
+
+    @Test
+    void aStageResultHasItsRunAndStageRightAfterTheTaskAndReadsBack() throws Exception {
+        ResultRecord stage = ResultRecord.completed("greeter", "ses_1", "a/b", "1. Plan.", null, TokenCounts.NONE, 0, one(), 3)
+                .withStage("run-42", "plan");
+
+        String json = TaskRecords.toJson(stage);
+
+        assertThat(fieldNames(json)).containsExactly("status", "task", "runId", "stage", "sessionId", "model", "text", "tokens",
+                "cost", "attempts", "durationMs");
+        assertThat(MAPPER.readTree(json).get("runId").asText()).isEqualTo("run-42");
+        assertThat(TaskRecords.readResult(json)).isEqualTo(stage);
+        assertThat(stage.withStage(null, null)).isEqualTo(
+                ResultRecord.completed("greeter", "ses_1", "a/b", "1. Plan.", null, TokenCounts.NONE, 0, one(), 3));
+    }
+
+    @Test
+    void aRecordIsToldFromATaskByParsingIt() {
+        String errorRecord = TaskRecords.toJson(ErrorRecord.of("x", new OpenCodeFailureException(FailureKind.TIMEOUT, "late"),
+                one(), null, TaskSpec.ofPrompt("x", "Do it.")));
+        Object[][] table = {
+                {errorRecord, true},
+                {"{\"status\": \"failed\"}", true},
+                {"  {\"task\": \"x\", \"status\": \"completed\"}", true},
+                {"{\"prompt\": \"Report the \\\"status\\\" of the \\\"original\\\" build.\"}", false},
+                {"{\"prompt\": \"x\", \"schema\": {\"properties\": {\"status\": {}, \"original\": {}}}}", false},
+                {"[{\"status\": \"failed\"}]", false},
+                {"{\"status\": \"failed\", ", false},
+                {"status: failed", false},
+                {"", false},
+        };
+        for (Object[] row : table) {
+            assertThat(TaskRecords.isRecord((String) row[0])).as((String) row[0]).isEqualTo(row[1]);
+        }
+    }
+
+    @Test
+    void aDamagedDeadLetterIsAnInvalidTaskNamingWhereItCameFrom() {
+        assertThatThrownBy(() -> TaskRecords.readDeadLetter("nightly.error.json", "{\"status\": \"failed\", \"task\": \"x\"}"))
+                .isInstanceOfSatisfying(OpenCodeFailureException.class,
+                        failure -> assertThat(failure.getKind()).isEqualTo(FailureKind.INVALID_TASK))
+                .hasMessageStartingWith("invalid_task: nightly.error.json: not a valid ErrorRecord: ");
     }
 }

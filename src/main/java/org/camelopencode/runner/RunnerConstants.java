@@ -1,0 +1,65 @@
+package org.camelopencode.runner;
+
+import org.camelopencode.component.OpenCodeConstants;
+
+/**
+ * The names the runner's routes ({@code routes/*.yaml}) and steps share, besides the component's own headers
+ * ({@link OpenCodeConstants}, {@code CamelOpenCode*}).
+ *
+ * <ul>
+ *   <li><b>Exchange properties</b> ({@code CamelOpenCode*}) live inside one runner: Camel keeps them across the
+ *       playbook's redeliveries and a dead letter's {@code useOriginalMessage}, which restore the message.</li>
+ *   <li><b>Message properties</b> ({@code OpenCode*}, without the {@code Camel} prefix) travel with a message to and
+ *       from a broker: Camel's JMS and Kafka bindings drop {@code Camel*} headers, so senders name a task with
+ *       these and JMS selectors or Kafka consumers read a record's status and failure kind from them.</li>
+ * </ul>
+ */
+public final class RunnerConstants {
+
+    /**
+     * Exchange property, a {@code String} endpoint URI: the dead letter route of the exchange's trigger
+     * ({@code direct:...}). Set by {@code routes/templates.yaml} from the template's {@code deadLetter} parameter and
+     * by {@code routes/pipeline.yaml}; read by the shared dead letter of {@code routes/playbook.yaml}, which falls back to
+     * the file drop's ({@code direct:opencode-file-dead-letter}) when it is unset.
+     */
+    public static final String DEAD_LETTER_ROUTE = "CamelOpenCodeDeadLetter";
+
+    /** Exchange property, a {@link org.camelopencode.task.TaskSpec}: the task as {@link TaskSteps#readTask} read it. */
+    public static final String TASK = "CamelOpenCodeTask";
+
+    /**
+     * Exchange property, a {@code String}: the name of the task file that failed before (for example {@code fix-bug.md}),
+     * when the task is a re-drive of a file drop; its old dead letter is removed once the task completes.
+     */
+    public static final String REDRIVEN_FILE = "CamelOpenCodeRedrivenFile";
+
+    /** Exchange property, a {@link org.camelopencode.task.TaskSpec}: a pipeline's task before any stage changed its prompt. */
+    public static final String PIPELINE_TASK = "CamelOpenCodePipelineTask";
+
+    /** Exchange property, a {@code String}: the name of the pipeline stage that ran last, for example {@code plan}. */
+    public static final String PREVIOUS_STAGE = "CamelOpenCodePreviousStage";
+
+    /** Exchange property, a {@code String}: the result text of the pipeline stage that ran last. */
+    public static final String PREVIOUS_RESULT = "CamelOpenCodePreviousResult";
+
+    /** Message property, a {@code String}: the task's name (read from a task message, set on its records). */
+    public static final String MESSAGE_TASK_NAME = "OpenCodeTaskName";
+
+    /** Message property, a {@code String}: the task's ledger key, as the sender gives it (read from a task message). */
+    public static final String MESSAGE_TASK_KEY = "OpenCodeTaskKey";
+
+    /** Message property, a {@code String}: the record's status, {@code completed} or {@code failed} (set on records). */
+    public static final String MESSAGE_STATUS = "OpenCodeStatus";
+
+    /** Message property, a {@code String}: an error record's failure kind, for example {@code auth_failed}. */
+    public static final String MESSAGE_FAILURE_KIND = "OpenCodeFailureKind";
+
+    /**
+     * Message property, a {@code String}: why an approval could not be applied, set by {@code routes/approvals.yaml} on
+     * the approval it sends to {@code opencode.approvals.rejected-queue}.
+     */
+    public static final String APPROVAL_ERROR = "OpenCodeApprovalError";
+
+    private RunnerConstants() {
+    }
+}
