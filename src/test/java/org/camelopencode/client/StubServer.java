@@ -91,6 +91,16 @@ public final class StubServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code GET /global/health} as an OpenCode server of that version does (the component's start-up check reads it).
+     *
+     * @param version e.g. {@code 1.18.33}
+     * @return this stub
+     */
+    public StubServer answerHealth(String version) {
+        return answer("GET", "/global/health", 200, "{\"healthy\":true,\"version\":\"" + version + "\"}");
+    }
+
     /** Answers {@code METHOD /path} with 200 and an HTML page, as servers do for paths they do not route. */
     StubServer answerHtml(String method, String pathAndQuery, String page) {
         answers.put(method + " " + pathAndQuery, new Answer(200, page, 0, "text/html; charset=utf-8"));
