@@ -21,12 +21,13 @@ CLASSES=(${CONFORMANCE_CLASSES:-FileDropRunner PlaybookDispatch Dispatcher Appro
 # "!Class#regex" to leave methods out. A feature passes when every test it names ran and passed.
 declare -A FEATURES=(
   ["server transport"]="FileDropRunner !FileDropRunner#[Qq]uestion PlaybookDispatch Dispatcher !Dispatcher#Schema ApprovalsRunner !ApprovalsRunner#[Qq]uestion ProtocolRecording#Server"
-  ["CLI transport"]="CliTransport AgentEvents ProtocolRecording#Cli"
+  ["CLI transport"]="CliTransport !CliTransport#Skill AgentEvents ProtocolRecording#Cli"
+  ["skills"]="CliTransport#Skill"
   ["questions"]="FileDropRunner#[Qq]uestion ApprovalsRunner#[Qq]uestion ProtocolRecording#Question"
   ["structured output"]="Dispatcher#Schema"
   ["events consumer"]="EventsConsumerRestart"
 )
-FEATURE_ORDER=("server transport" "CLI transport" "questions" "structured output" "events consumer")
+FEATURE_ORDER=("server transport" "CLI transport" "questions" "structured output" "events consumer" "skills")
 
 if [ $# -eq 0 ]; then
   echo "usage: $0 VERSION...   (e.g. $0 1.1.65 1.3.2 1.14.48 1.15.13 1.17.19 1.18.34)" >&2

@@ -1,7 +1,9 @@
 package org.camelopencode.client;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -11,19 +13,20 @@ import java.util.stream.Collectors;
  *                 {@code OpenCode binary /usr/bin/opencode} (no credentials)
  * @param version  the version it reported, e.g. {@code 1.18.33}; null when it reported none or was not reached
  * @param standing where that version stands against {@code tested}
- * @param lacking  the features this version lacks as measured (see {@link TestedVersions#lackedBy}); empty when all
- *                 work or when the version is unknown
+ * @param lacking  the features this version lacks as measured, each with what fails (see {@link TestedVersions#lackedBy});
+ *                 empty when all work or when the version is unknown
  * @param detail   why the version is not known (unreachable, credentials refused); empty otherwise
  * @param tested   the measured versions it was judged against
  */
-public record CompatibilityVerdict(String subject, String version, VersionStanding standing, Set<ServerFeature> lacking,
+public record CompatibilityVerdict(String subject, String version, VersionStanding standing, Map<ServerFeature, String> lacking,
         String detail, TestedVersions tested) {
 
     /** @throws NullPointerException when a field other than {@code version} is null */
     public CompatibilityVerdict {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(standing, "standing");
-        lacking = Set.copyOf(Objects.requireNonNull(lacking, "lacking"));
+        lacking = Objects.requireNonNull(lacking, "lacking").isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new EnumMap<>(lacking));
         Objects.requireNonNull(detail, "detail");
         Objects.requireNonNull(tested, "tested");
     }
@@ -33,7 +36,7 @@ public record CompatibilityVerdict(String subject, String version, VersionStandi
      * @return true when this server's version is known to lack it
      */
     public boolean lacks(ServerFeature feature) {
-        return lacking.contains(feature);
+        return lacking.containsKey(feature);
     }
 
     /** @return true when the start-up line should be a warning (see {@link VersionStanding#deservesWarning()}) or a feature is lacking */
@@ -43,7 +46,8 @@ public record CompatibilityVerdict(String subject, String version, VersionStandi
 
     /**
      * The one start-up line, e.g. {@code OpenCode server http://127.0.0.1:4096 runs 1.18.33: tested (tested 1.1.65 to
-     * 1.18.34, measured 2026-12-02)}, or {@code ... runs 1.1.65: tested (...); lacks questions, structured output}.
+     * 1.18.34, measured 2026-12-02)}, or {@code ... runs 1.15.13: tested (...); lacks CLI transport (opencode run prints
+     * no line)}.
      *
      * @return the line, without credentials
      */
@@ -60,7 +64,8 @@ public record CompatibilityVerdict(String subject, String version, VersionStandi
         }
         line.append(" (tested ").append(tested.describeRange()).append(')');
         if (!lacking.isEmpty()) {
-            line.append("; lacks ").append(lacking.stream().sorted().map(ServerFeature::label).collect(Collectors.joining(", ")));
+            line.append("; lacks ").append(lacking.entrySet().stream()
+                    .map(feature -> feature.getKey().label() + " (" + feature.getValue() + ")").collect(Collectors.joining("; ")));
         }
         return line.toString();
     }

@@ -1,8 +1,8 @@
 package org.camelopencode.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.camelopencode.client.IncompatibleServerException.Reason;
 
 /**
@@ -111,7 +111,7 @@ public final class ServerCompatibility {
             }
         }
         if (version.isEmpty()) {
-            return new CompatibilityVerdict(subject, versionText, VersionStanding.UNPARSABLE, Set.of(), "", tested);
+            return new CompatibilityVerdict(subject, versionText, VersionStanding.UNPARSABLE, Map.of(), "", tested);
         }
         return new CompatibilityVerdict(subject, versionText, tested.standingOf(version.get()),
                 tested.lackedBy(version.get()), "", tested);
@@ -129,7 +129,7 @@ public final class ServerCompatibility {
     private static CompatibilityVerdict notChecked(String server, String why, Optional<OpenCodeVersion> minimum,
             TestedVersions tested) {
         String detail = why + minimum.map(version -> "; the minimum " + version + " could not be checked").orElse("");
-        return new CompatibilityVerdict(server, null, VersionStanding.NOT_CHECKED, Set.of(), detail, tested);
+        return new CompatibilityVerdict(server, null, VersionStanding.NOT_CHECKED, Map.of(), detail, tested);
     }
 
     private static IncompatibleServerException differentApi(OpenCodeClient client, String server, String healthAnswer,

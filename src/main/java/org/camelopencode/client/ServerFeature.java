@@ -15,7 +15,9 @@ public enum ServerFeature {
     /** {@code format: {"type":"json_schema"}} on a prompt, answered in {@code info.structured}. */
     STRUCTURED_OUTPUT("structured output"),
     /** The {@code opencode:events} consumer: the shared {@code GET /event} stream with its reconnects. */
-    EVENTS_CONSUMER("events consumer");
+    EVENTS_CONSUMER("events consumer"),
+    /** Skill folders ({@code .opencode/skills/<name>/SKILL.md}) listed to the model and readable by it. */
+    SKILLS("skills");
 
     private final String label;
 

@@ -41,9 +41,9 @@ public record SessionStatus(String type, Integer attempt, String message, Long n
 
     /**
      * Whether OpenCode is retrying beyond the point where 1.18.33 gives up ({@value #OPENCODE_RETRY_LIMIT} attempts).
-     * OpenCode 1.1.65 and 1.3.2 have no cap: their retry loop retries a failing provider for as long as it fails (with
-     * {@code retry-after-ms: 0}, thousands of times a second), so the turn never ends with the provider's error; the
-     * control plane stops at the same point instead.
+     * OpenCode before 1.18 has no cap (measured on 1.1.65, 1.3.2, 1.14.48, 1.15.13 and 1.17.19): its retry loop retries
+     * a failing provider for as long as it fails (with {@code retry-after-ms: 0}, thousands of times a second), so the
+     * turn never ends with the provider's error; the control plane stops at the same point instead.
      *
      * @return true for a {@code retry} status with an attempt above {@value #OPENCODE_RETRY_LIMIT}
      */

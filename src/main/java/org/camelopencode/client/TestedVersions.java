@@ -1,7 +1,7 @@
 package org.camelopencode.client;
 
 import java.util.Collections;
-import java.util.EnumSet;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The OpenCode versions measured by {@code ./conformance.sh} and the features each one lacks (README "OpenCode
- * versions"). Immutable; pure.
+ * The OpenCode versions measured by {@code ./conformance.sh} and the features each one lacks, each with what fails
+ * (README "OpenCode versions"). Immutable; pure.
  *
  * <p>An unmeasured version within the range is taken to lack what the nearest measured version below it lacks; a
  * version newer than the newest what the newest lacks; a version older than the oldest what the oldest lacks (it may
@@ -22,24 +22,25 @@ public final class TestedVersions {
     public static final String MEASURED_ON = "2026-12-02";
 
     private static final TestedVersions MEASURED = new TestedVersions(MEASURED_ON, Map.of(
-            "1.18.33", Set.of()));
+            "1.18.33", Map.of()));
 
     private final String measuredOn;
-    private final NavigableMap<OpenCodeVersion, Set<ServerFeature>> lacking;
+    private final NavigableMap<OpenCodeVersion, Map<ServerFeature, String>> lacking;
 
     /**
      * @param measuredOn the day of the conformance run, e.g. {@code 2026-12-02}
-     * @param lacking    each measured version (e.g. {@code 1.1.65}) to the features it lacks (empty: all work)
+     * @param lacking    each measured version (e.g. {@code 1.1.65}) to the features it lacks, each with what fails
+     *                   (empty: all work)
      * @throws IllegalArgumentException when {@code lacking} is empty or a key is not a version
      */
-    public TestedVersions(String measuredOn, Map<String, Set<ServerFeature>> lacking) {
+    public TestedVersions(String measuredOn, Map<String, Map<ServerFeature, String>> lacking) {
         this.measuredOn = Objects.requireNonNull(measuredOn, "measuredOn");
         if (lacking.isEmpty()) {
             throw new IllegalArgumentException("at least one measured version is needed");
         }
-        TreeMap<OpenCodeVersion, Set<ServerFeature>> table = new TreeMap<>();
+        TreeMap<OpenCodeVersion, Map<ServerFeature, String>> table = new TreeMap<>();
         lacking.forEach((version, features) -> table.put(OpenCodeVersion.require(version, "measured version"),
-                features.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(features))));
+                features.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(features))));
         this.lacking = Collections.unmodifiableNavigableMap(table);
     }
 
@@ -85,11 +86,11 @@ public final class TestedVersions {
 
     /**
      * @param version a version
-     * @return the features it lacks: measured, or those of the nearest measured version below it (the oldest's when
-     *     it is older than all); empty when all work
+     * @return the features it lacks, in declaration order, each with what fails: measured, or those of the nearest
+     *     measured version below it (the oldest's when it is older than all); empty when all work
      */
-    public Set<ServerFeature> lackedBy(OpenCodeVersion version) {
-        Map.Entry<OpenCodeVersion, Set<ServerFeature>> nearest = lacking.floorEntry(version);
+    public Map<ServerFeature, String> lackedBy(OpenCodeVersion version) {
+        Map.Entry<OpenCodeVersion, Map<ServerFeature, String>> nearest = lacking.floorEntry(version);
         return nearest == null ? lacking.firstEntry().getValue() : nearest.getValue();
     }
 

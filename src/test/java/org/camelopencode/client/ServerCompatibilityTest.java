@@ -39,8 +39,8 @@ class ServerCompatibilityTest {
             1.18.34 | TESTED                | false | runs 1.18.34: tested (tested 1.1.65 to 1.18.34, measured 2026-12-02)
             1.15.0  | UNTESTED_WITHIN_RANGE | false | runs 1.15.0: untested, within the tested range (tested
             1.19.2  | UNTESTED_NEWER        | true  | runs 1.19.2: untested, newer than the newest tested (tested
-            1.0.220 | OLDER_THAN_TESTED     | true  | runs 1.0.220: older than the oldest tested (tested 1.1.65 to 1.18.34, measured 2026-12-02); lacks questions, structured output
-            1.1.65  | TESTED                | true  | runs 1.1.65: tested (tested 1.1.65 to 1.18.34, measured 2026-12-02); lacks questions, structured output
+            1.0.220 | OLDER_THAN_TESTED     | true  | runs 1.0.220: older than the oldest tested (tested 1.1.65 to 1.18.34, measured 2026-12-02); lacks questions (no question tool); structured output (no StructuredOutput tool)
+            1.1.65  | TESTED                | true  | runs 1.1.65: tested (tested 1.1.65 to 1.18.34, measured 2026-12-02); lacks questions (no question tool); structured output (no StructuredOutput tool)
             local   | UNPARSABLE            | true  | runs 'local', not a version number: not judged against the tested range
             """)
     void oneLinePerStanding(String version, VersionStanding standing, boolean warning, String logged) {

@@ -203,7 +203,7 @@ class DispatcherPlaybookStubServerTest {
         assertThat(session.aborts.get()).isGreaterThanOrEqualTo(1);
     }
 
-    /** OpenCode 1.1.65 and 1.3.2 retry without end: past the 5 attempts of 1.18.33 the dispatch ends, long before its deadline. */
+    /** OpenCode before 1.18 retries without end: past the 5 attempts of 1.18.33 the dispatch ends, long before its deadline. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             Rate limit reached for requests.      | RATE_LIMITED

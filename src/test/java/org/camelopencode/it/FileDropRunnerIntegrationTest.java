@@ -181,7 +181,10 @@ class FileDropRunnerIntegrationTest {
         assertThat(record.get("message").asText()).isNotBlank();
         Path original = deadLetter.resolve(originalFile);
         assertThat(original).exists();
-        assertThat(Files.readString(original)).isEqualTo(Files.readString(inbox.resolve(".done").resolve(originalFile)));
+        // The file consumer moves the task file to .done after the exchange, which writes the record first.
+        Path done = inbox.resolve(".done").resolve(originalFile);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(done));
+        assertThat(Files.readString(original)).isEqualTo(Files.readString(done));
         assertThat(outbox.resolve(task + ".result.json")).doesNotExist();
         if (!"invalid_task".equals(kind)) {
             assertThat(record.get("sessionId").asText()).startsWith("ses_");
@@ -281,8 +284,8 @@ class FileDropRunnerIntegrationTest {
     }
 
     /**
-     * OpenCode's final {@code APIError} once it gives up (1.18.33), or, where OpenCode retries without end (1.1.65,
-     * 1.3.2: its retry status names the provider's message but no status code), the dispatch ending it past 5 attempts.
+     * OpenCode's final {@code APIError} once it gives up (1.18.33), or, where OpenCode retries without end (before 1.18:
+     * its retry status names the provider's message but no status code), the dispatch ending it past 5 attempts.
      */
     private static String providerFailure(int status, String providerMessage) {
         String quoted = java.util.regex.Pattern.quote(providerMessage);
