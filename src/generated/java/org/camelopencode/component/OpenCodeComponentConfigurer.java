@@ -112,6 +112,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxSessionsPerServer": getOrCreateFleetConfiguration(target).setMaxSessionsPerServer(property(camelContext, int.class, value)); return true;
         case "maxtokens":
         case "maxTokens": getOrCreateConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
+        case "minserverversion":
+        case "minServerVersion": getOrCreateConfiguration(target).setMinServerVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
@@ -216,6 +218,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxSessionsPerServer": return int.class;
         case "maxtokens":
         case "maxTokens": return java.lang.Long.class;
+        case "minserverversion":
+        case "minServerVersion": return java.lang.String.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "permissionpolicy":
@@ -321,6 +325,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxSessionsPerServer": return getOrCreateFleetConfiguration(target).getMaxSessionsPerServer();
         case "maxtokens":
         case "maxTokens": return getOrCreateConfiguration(target).getMaxTokens();
+        case "minserverversion":
+        case "minServerVersion": return getOrCreateConfiguration(target).getMinServerVersion();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "permissionpolicy":

@@ -65,6 +65,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxCost": target.getConfiguration().setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
         case "maxtokens":
         case "maxTokens": target.getConfiguration().setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
+        case "minserverversion":
+        case "minServerVersion": target.getConfiguration().setMinServerVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
@@ -139,6 +141,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxCost": return java.lang.Double.class;
         case "maxtokens":
         case "maxTokens": return java.lang.Long.class;
+        case "minserverversion":
+        case "minServerVersion": return java.lang.String.class;
         case "model": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "permissionpolicy":
@@ -214,6 +218,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxCost": return target.getConfiguration().getMaxCost();
         case "maxtokens":
         case "maxTokens": return target.getConfiguration().getMaxTokens();
+        case "minserverversion":
+        case "minServerVersion": return target.getConfiguration().getMinServerVersion();
         case "model": return target.getConfiguration().getModel();
         case "password": return target.getConfiguration().getPassword();
         case "permissionpolicy":

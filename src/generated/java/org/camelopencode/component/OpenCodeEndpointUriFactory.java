@@ -23,7 +23,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(41);
+        Set<String> props = new HashSet<>(42);
         props.add("agent");
         props.add("approvalEndpoint");
         props.add("approvalTimeToLive");
@@ -47,6 +47,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("limit");
         props.add("maxCost");
         props.add("maxTokens");
+        props.add("minServerVersion");
         props.add("model");
         props.add("operation");
         props.add("password");

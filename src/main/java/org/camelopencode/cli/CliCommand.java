@@ -10,7 +10,8 @@ import org.camelopencode.server.OpenCodeEnvironment;
 /**
  * The command line, environment and standard input of one {@code opencode run --format json}
  * (flags verified on OpenCode 1.18.33: {@code --format json}, {@code --dir}, {@code -m}, {@code --agent},
- * {@code --title}, {@code --file}, {@code --continue}, {@code --session}, {@code --attach}).
+ * {@code --title}, {@code --file}, {@code --continue}, {@code --session}, {@code --attach}; 1.1.65 has all but
+ * {@code --dir}, which goes on the command line only with {@code --attach}).
  *
  * <p>The prompt goes on standard input, not the command line: the CLI reads a piped standard input as the message
  * (it wraps a message argument holding a space in double quotes, and the command line is visible to every user of
@@ -31,8 +32,7 @@ public final class CliCommand {
      * @return the command, starting with the binary
      */
     public static List<String> arguments(CliOptions options, DispatchRequest request, CliTaskOptions task, String followUpSession) {
-        List<String> command = new ArrayList<>(List.of(options.binary().toString(), "run", "--format", "json",
-                "--dir", options.workingDirectory().toString()));
+        List<String> command = new ArrayList<>(List.of(options.binary().toString(), "run", "--format", "json"));
         if (request.model() != null) {
             command.addAll(List.of("-m", request.model()));
         }
@@ -53,7 +53,9 @@ public final class CliCommand {
             }
         }
         if (options.attach() != null) {
-            command.addAll(List.of("--attach", options.attach().baseUri().toString()));
+            // --dir names the project path on the attached server. A local run needs none: it runs in the process's
+            // working directory and PWD (prepareEnvironment); OpenCode 1.1.65 has no --dir and exits 1 with its usage.
+            command.addAll(List.of("--attach", options.attach().baseUri().toString(), "--dir", options.workingDirectory().toString()));
         }
         return command;
     }

@@ -90,7 +90,7 @@ public final class EventParser {
         if (properties == null || !properties.isObject()) {
             properties = new ObjectNode(JsonNodeFactory.instance);
         }
-        String sessionId = text(properties, "sessionID");
+        String sessionId = sessionIdOf(type, properties);
         try {
             return switch (type) {
                 case "server.connected" -> new ServerConnected(id, type, sessionId, properties);
@@ -123,6 +123,27 @@ public final class EventParser {
             throw new OpenCodeProtocolException("Event " + type + " has properties of an unexpected shape: "
                     + OpenCodeProtocolException.excerpt(json), e);
         }
+    }
+
+    /**
+     * The session an event belongs to: {@code properties.sessionID}. OpenCode 1.1.65 sends none on
+     * {@code message.updated}, {@code message.part.updated}, {@code session.created} and {@code session.updated}: the
+     * session is then {@code info.sessionID} / {@code part.sessionID} (a message or part), or {@code info.id} (a session).
+     */
+    private static String sessionIdOf(String type, JsonNode properties) {
+        String sessionId = text(properties, "sessionID");
+        if (sessionId != null) {
+            return sessionId;
+        }
+        JsonNode part = properties.get("part");
+        if (part != null && part.isObject() && part.hasNonNull("sessionID")) {
+            return part.get("sessionID").asText();
+        }
+        JsonNode info = properties.get("info");
+        if (info == null || !info.isObject()) {
+            return null;
+        }
+        return text(info, type.startsWith("session.") ? "id" : "sessionID");
     }
 
     private static <T> T convert(JsonNode node, ObjectReader reader) {

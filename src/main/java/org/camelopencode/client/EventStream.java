@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one shared connection to a server's {@code GET /event} SSE stream, demultiplexed by {@code sessionID}.
+ * The one shared connection to a server's {@code GET /event} SSE stream (or {@code GET /global/event}, see
+ * {@link EventRoute}), demultiplexed by {@code sessionID}.
  *
  * <p>One daemon reader thread ({@code opencode-events-<port>}) reads frames with {@link SseFrameReader}, parses them
  * with {@link EventParser} and calls listeners: first those subscribed to the event's session (a map lookup,
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link EventListener#onMalformedFrame} and skipped.
  *
  * <p>Reconnects on EOF, I/O error, a non-200 answer (401 included, logged as an authentication failure) and when
- * no frame arrived for {@link EventStreamOptions#heartbeatTimeout()} (watchdog), with exponential backoff from
+ * no frame arrived for {@link EventStreamOptions#heartbeatTimeout()} (watchdog; longer before a connection's first
+ * heartbeat and for servers with a slower heartbeat, see {@link HeartbeatClock}), with exponential backoff from
  * {@code initialBackoff} to {@code maxBackoff}, reset after a successful connect. Every connect calls
  * {@link EventListener#onConnected(boolean)} on all listeners, every loss {@link EventListener#onDisconnected}.
  * The server has no replay: listeners re-sync themselves after a reconnect.
@@ -43,7 +46,6 @@ public final class EventStream implements AutoCloseable {
     private static final Duration MAX_HEADERS_WAIT = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
-    private static final String REQUEST = "GET /event";
     private static final int ERROR_BODY_LIMIT = 2048;
 
     /** Shared by all streams: it only checks timestamps and closes stale connections. */
@@ -58,6 +60,9 @@ public final class EventStream implements AutoCloseable {
     private final EventStreamOptions streamOptions;
     private final HttpClient httpClient;
     private final EventParser parser = new EventParser();
+    private final EventRoute route;
+    /** {@code GET /event} or {@code GET /global/event}, in log lines and errors. */
+    private final String request;
     private final ConcurrentHashMap<String, List<EventListener>> sessionListeners = new ConcurrentHashMap<>();
     private final List<EventListener> allEventListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch closedSignal = new CountDownLatch(1);
@@ -71,6 +76,7 @@ public final class EventStream implements AutoCloseable {
     private volatile long lastFrameNanos;
     private volatile Instant lastEventAt;
     private volatile boolean watchdogTripped;
+    private final HeartbeatClock heartbeats;
 
     /**
      * Creates a stopped stream; call {@link #start()}.
@@ -80,9 +86,24 @@ public final class EventStream implements AutoCloseable {
      * @param streamOptions heartbeat timeout and backoff
      */
     public EventStream(ServerEndpoint endpoint, ClientOptions options, EventStreamOptions streamOptions) {
+        this(endpoint, options, streamOptions, EventRoute.EVENT);
+    }
+
+    /**
+     * Creates a stopped stream on a chosen route; call {@link #start()}.
+     *
+     * @param endpoint      the server
+     * @param options       connect timeout, and the request timeout used while waiting for the response headers
+     * @param streamOptions heartbeat timeout and backoff
+     * @param route         {@code /event}, or {@code /global/event} where the first is broken ({@link EventRoute#forVersion})
+     */
+    public EventStream(ServerEndpoint endpoint, ClientOptions options, EventStreamOptions streamOptions, EventRoute route) {
+        this.route = Objects.requireNonNull(route, "route");
+        this.request = "GET " + route.path();
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.options = Objects.requireNonNull(options, "options");
         this.streamOptions = Objects.requireNonNull(streamOptions, "streamOptions");
+        this.heartbeats = new HeartbeatClock(streamOptions.heartbeatTimeout());
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
@@ -190,6 +211,7 @@ public final class EventStream implements AutoCloseable {
                 HttpResponse<InputStream> response = httpClient.send(newRequest(), HttpResponse.BodyHandlers.ofInputStream());
                 currentBody = response.body();
                 markFrame();
+                heartbeats.connected(lastFrameNanos);
                 watchdogTripped = false;
                 watchdog = startWatchdog();
                 if (closed) {
@@ -204,7 +226,7 @@ public final class EventStream implements AutoCloseable {
                     if (everConnected) {
                         reconnects.incrementAndGet();
                     }
-                    LOG.info("{} on {}: connected{}", REQUEST, endpoint.baseUri(), everConnected ? " again" : "");
+                    LOG.info("{} on {}: connected{}", request, endpoint.baseUri(), everConnected ? " again" : "");
                     notifyConnected(everConnected);
                     everConnected = true;
                     cause = readFrames(response.body());
@@ -215,7 +237,7 @@ public final class EventStream implements AutoCloseable {
                 cause = e;
                 if (!closed) {
                     Thread.currentThread().interrupt();
-                    LOG.warn("{} on {}: reader thread interrupted, stopping", REQUEST, endpoint.baseUri());
+                    LOG.warn("{} on {}: reader thread interrupted, stopping", request, endpoint.baseUri());
                     break;
                 }
             } finally {
@@ -230,11 +252,11 @@ public final class EventStream implements AutoCloseable {
                 break;
             }
             if (connectedThisRound) {
-                LOG.warn("{} on {}: connection lost ({}); reconnecting", REQUEST, endpoint.baseUri(), describe(cause));
+                LOG.warn("{} on {}: connection lost ({}); reconnecting", request, endpoint.baseUri(), describe(cause));
                 notifyDisconnected(cause);
                 backoffMillis = streamOptions.initialBackoff().toMillis();
             } else {
-                LOG.warn("{} on {}: {}; retrying in {} ms", REQUEST, endpoint.baseUri(), describe(cause), backoffMillis);
+                LOG.warn("{} on {}: {}; retrying in {} ms", request, endpoint.baseUri(), describe(cause), backoffMillis);
             }
             if (awaitClose(backoffMillis)) {
                 break;
@@ -257,7 +279,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     private HttpRequest newRequest() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve("/event"))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve(route.path()))
                 .timeout(headersTimeout())
                 .header("Accept", "text/event-stream")
                 .GET();
@@ -283,9 +305,17 @@ public final class EventStream implements AutoCloseable {
     private void dispatch(String frame) {
         OpenCodeEvent event;
         try {
-            event = parser.parse(frame);
+            if (route == EventRoute.GLOBAL_EVENT) {
+                Optional<GlobalEvent> global = parser.parseGlobal(frame);
+                if (global.isEmpty()) {
+                    return; // the sync copy of a durable event
+                }
+                event = global.get().event();
+            } else {
+                event = parser.parse(frame);
+            }
         } catch (OpenCodeProtocolException e) {
-            LOG.warn("{} on {}: skipping malformed frame: {}", REQUEST, endpoint.baseUri(), e.getMessage());
+            LOG.warn("{} on {}: skipping malformed frame: {}", request, endpoint.baseUri(), e.getMessage());
             for (EventListener listener : allEventListeners) {
                 if (closed) {
                     return;
@@ -297,6 +327,9 @@ public final class EventStream implements AutoCloseable {
                 }
             }
             return;
+        }
+        if (event instanceof ServerHeartbeat) {
+            heartbeats.heartbeat(lastFrameNanos);
         }
         String sessionId = event.sessionId();
         if (sessionId != null) {
@@ -352,7 +385,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     private void logListenerError(String callbackName, RuntimeException error) {
-        LOG.error("{} on {}: listener {} failed; the stream goes on", REQUEST, endpoint.baseUri(), callbackName, error);
+        LOG.error("{} on {}: listener {} failed; the stream goes on", request, endpoint.baseUri(), callbackName, error);
     }
 
     private Throwable rejected(HttpResponse<InputStream> response) {
@@ -362,22 +395,21 @@ public final class EventStream implements AutoCloseable {
         } catch (IOException e) {
             body = null;
         }
-        OpenCodeApiException error = ApiErrors.toException(REQUEST, response.statusCode(), body);
+        OpenCodeApiException error = ApiErrors.toException(request, response.statusCode(), body);
         if (error instanceof OpenCodeAuthenticationException) {
             LOG.error("{} on {}: authentication failed (HTTP {}); check the server username/password. Will keep retrying",
-                    REQUEST, endpoint.baseUri(), response.statusCode());
+                    request, endpoint.baseUri(), response.statusCode());
         }
         return error;
     }
 
     private ScheduledFuture<?> startWatchdog() {
-        long timeoutNanos = streamOptions.heartbeatTimeout().toNanos();
-        long periodNanos = Math.max(timeoutNanos / 5, TimeUnit.MILLISECONDS.toNanos(20));
+        long periodNanos = Math.max(streamOptions.heartbeatTimeout().toNanos() / 5, TimeUnit.MILLISECONDS.toNanos(20));
         return WATCHDOG.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastFrameNanos > timeoutNanos && !watchdogTripped) {
+            if (System.nanoTime() - lastFrameNanos > heartbeats.allowedSilenceNanos() && !watchdogTripped) {
                 watchdogTripped = true;
-                LOG.warn("{} on {}: no frame for {}; dropping the connection", REQUEST, endpoint.baseUri(),
-                        streamOptions.heartbeatTimeout());
+                LOG.warn("{} on {}: no frame for {}; dropping the connection", request, endpoint.baseUri(),
+                        heartbeats.allowedSilence());
                 closeQuietly(currentBody);
             }
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -389,7 +421,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     private TimeoutException heartbeatTimeout() {
-        return new TimeoutException("no event-stream frame for " + streamOptions.heartbeatTimeout());
+        return new TimeoutException("no event-stream frame for " + heartbeats.allowedSilence());
     }
 
     /** @return true when the stream was closed while waiting */

@@ -68,6 +68,18 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
+     * Reads any JSON document with {@code GET}, for the probes of {@link ServerCompatibility} ({@code GET /global/health}
+     * whatever its shape, {@code GET /api/health} of OpenCode 2).
+     *
+     * @param path the path, e.g. {@code /api/health}
+     * @return the JSON tree
+     * @throws OpenCodeProtocolException when the body is not JSON (e.g. the HTML page a server answers for unknown paths)
+     */
+    JsonNode readJson(String path) {
+        return send("GET", path, null, options.requestTimeout(), type(JsonNode.class));
+    }
+
+    /**
      * Creates a session: {@code POST /session {"title":...}}.
      *
      * @param title the title, may be null
@@ -230,8 +242,9 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
-     * The one shared {@code GET /event} stream of this server: created and started on the first call, the same
-     * instance afterwards.
+     * The one shared event stream of this server: created and started on the first call, the same instance afterwards.
+     * It follows {@code GET /event}, or {@code GET /global/event} when {@code GET /global/health} names a version whose
+     * {@code /event} is broken ({@link EventRoute#forVersion}); an unreadable health means {@code /event}.
      *
      * @return the started event stream
      * @throws IllegalStateException after {@link #close()}
@@ -242,10 +255,18 @@ public final class OpenCodeClient implements AutoCloseable {
                 throw new IllegalStateException("OpenCodeClient for " + endpoint.baseUri() + " is closed");
             }
             if (eventStream == null) {
-                eventStream = new EventStream(endpoint, options, EventStreamOptions.defaults());
+                eventStream = new EventStream(endpoint, options, EventStreamOptions.defaults(), eventRoute());
                 eventStream.start();
             }
             return eventStream;
+        }
+    }
+
+    private EventRoute eventRoute() {
+        try {
+            return EventRoute.forVersion(OpenCodeVersion.parse(health().version()));
+        } catch (OpenCodeClientException unreadable) {
+            return EventRoute.EVENT;
         }
     }
 

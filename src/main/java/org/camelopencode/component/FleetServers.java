@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.camelopencode.client.IncompatibleServerException;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.ServerEndpoint;
 import org.camelopencode.client.Session;
@@ -64,10 +66,22 @@ final class FleetServers implements OpenCodeServers {
         if (pool == null) {
             FleetOptions options = fleet.fleetOptions(connections.getUsername());
             List<ExternalServer> externals = fleet.externalServers(connections.getUsername(), connections.getPassword());
-            ServerPool started = new ServerPool((instance, server) -> ServerConnection.open(instance.name(),
-                    ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password()), connections, gateLatency),
-                    fleet.getMaxSessionsPerServer());
+            // A refused server (ServerCompatibility) fails the start here: on the fleet's supervisor thread it would only be lost.
+            AtomicReference<IncompatibleServerException> refused = new AtomicReference<>();
+            ServerPool started = new ServerPool((instance, server) -> {
+                try {
+                    return ServerConnection.open(instance.name(),
+                            ServerEndpoint.of(server.baseUri().toString(), server.username(), server.password()), connections, gateLatency);
+                } catch (IncompatibleServerException incompatible) {
+                    refused.compareAndSet(null, incompatible);
+                    throw incompatible;
+                }
+            }, fleet.getMaxSessionsPerServer());
             started.attach(OpenCodeFleet.start(options, externals, started));
+            if (refused.get() != null) {
+                started.close();
+                throw refused.get();
+            }
             pool = started;
             LOG.info("OpenCode fleet: {} managed and {} external server(s), state in {}, {}", options.instances(), externals.size(),
                     options.stateDirectory(), fleet.getMaxSessionsPerServer() > 0

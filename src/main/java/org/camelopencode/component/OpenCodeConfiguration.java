@@ -20,6 +20,10 @@ public class OpenCodeConfiguration implements Cloneable {
     private String username = "opencode";
     @UriParam(label = "security", secret = true, description = "Password for the server's HTTP Basic auth (OPENCODE_SERVER_PASSWORD). Never logged.")
     private String password;
+    @UriParam(label = "advanced", description = "Lowest OpenCode version to accept, e.g. 1.14.0: a server below it (by GET /global/health)"
+            + " is refused at start with both versions named. Unset: any version, with one start-up line saying how it stands"
+            + " against the versions the project measured.")
+    private String minServerVersion;
     @UriParam(label = "producer", description = "The model as provider/model (for example opencode/gpt-5-nano); unset = the server's default.")
     private String model;
     @UriParam(label = "producer", description = "The agent to run (build, plan, or a custom one); unset = the server's default. plan is read-only.")
@@ -213,6 +217,16 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param password the Basic auth password */
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    /** @return the lowest accepted server version, e.g. {@code 1.14.0}, or {@code null} for any */
+    public String getMinServerVersion() {
+        return minServerVersion;
+    }
+
+    /** @param minServerVersion the lowest accepted server version ({@code MAJOR.MINOR[.PATCH]}), or {@code null} for any */
+    public void setMinServerVersion(String minServerVersion) {
+        this.minServerVersion = minServerVersion;
     }
 
     /** @return the model as provider/model, or {@code null} */

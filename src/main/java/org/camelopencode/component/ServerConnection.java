@@ -7,7 +7,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.camelopencode.client.ClientOptions;
+import org.camelopencode.client.CompatibilityVerdict;
+import org.camelopencode.client.IncompatibleServerException;
 import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.ServerCompatibility;
 import org.camelopencode.client.ServerEndpoint;
 import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchOptions;
@@ -78,8 +81,9 @@ final class ServerConnection implements AutoCloseable {
      * @param server where it is and its credentials
      * @param configuration the endpoint's options
      * @param gateLatency told each completed attempt's gate latency (for the metrics)
-     * @return the open connection
-     * @throws IllegalArgumentException when one of those durations is not positive
+     * @return the open connection, after one start-up line on the server's version ({@link ServerCompatibility#check})
+     * @throws IllegalArgumentException when one of those durations is not positive, or {@code minServerVersion} is no version
+     * @throws IncompatibleServerException when the server is below {@code minServerVersion} or speaks another API
      */
     static ServerConnection open(String name, ServerEndpoint server, OpenCodeConfiguration configuration,
             Consumer<Duration> gateLatency) {
@@ -89,6 +93,12 @@ final class ServerConnection implements AutoCloseable {
                 .withPollInterval(Durations.requirePositive(configuration.getPollInterval(), "pollInterval"))
                 .withServerLostTimeout(Durations.requirePositive(configuration.getServerLostTimeout(), "serverLostTimeout"));
         OpenCodeClient client = new OpenCodeClient(server, clientOptions);
+        CompatibilityVerdict verdict = ServerCompatibility.check(client, configuration.getMinServerVersion());
+        if (verdict.deservesWarning()) {
+            LOG.warn("{}", verdict.logMessage());
+        } else {
+            LOG.info("{}", verdict.logMessage());
+        }
         Dispatcher dispatcher = new Dispatcher(name, client, dispatchOptions);
         dispatcher.setGateLatencyListener(gateLatency);
         return new ServerConnection(name, client, dispatcher);

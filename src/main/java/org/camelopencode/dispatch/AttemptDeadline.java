@@ -127,4 +127,21 @@ final class AttemptDeadline {
         return new OpenCodeFailureException(FailureKind.TIMEOUT, "no verdict within " + timeout + "; the session was aborted",
                 sessionId, null, null);
     }
+
+    /**
+     * The failure of an attempt whose session OpenCode kept retrying past {@link SessionStatus#OPENCODE_RETRY_LIMIT}
+     * attempts (OpenCode before 1.18 retries a failing provider without end; 1.18.33 gives up there), read from a
+     * {@code session.status} event of type {@code retry}; its session is aborted.
+     *
+     * @param status the {@code retry} status past the limit
+     * @param sessionId the session
+     * @param now the current time, for the retry time the status names
+     * @return {@code rate_limited} or {@code provider_unavailable}, as the status's message says, with the retry time
+     */
+    OpenCodeFailureException pastRetryLimit(SessionStatus status, String sessionId, Instant now) {
+        return new OpenCodeFailureException(RetryAfter.kindOf(status), "OpenCode kept retrying the provider past the "
+                + SessionStatus.OPENCODE_RETRY_LIMIT + " attempts after which 1.18.33 gives up (attempt " + status.attempt()
+                + ": " + status.message() + "); the session was aborted", sessionId, null, null)
+                .withRetryAfter(RetryAfter.fromStatus(status, now));
+    }
 }

@@ -18,6 +18,7 @@ import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.OpenCodeClientException;
 import org.camelopencode.client.OpenCodeEvent;
 import org.camelopencode.client.SessionStatus;
+import org.camelopencode.client.SessionStatusChanged;
 import org.camelopencode.failure.FailureClassifier;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
@@ -171,6 +172,12 @@ final class DispatchRun implements EventListener {
         }
         if (before.reportsIdle(event)) {
             evaluation.request();
+        }
+        if (event instanceof SessionStatusChanged changed && changed.status() != null && changed.status().isPastRetryLimit()) {
+            endOnPurpose(() -> { // OpenCode before 1.18 retries a failing provider without end: stop where 1.18.33 gives up
+                aborts.abort(sessionId);
+                finishWith(deadline.pastRetryLimit(changed.status(), sessionId, Instant.now()));
+            });
         }
         interruptions.onEvent(sessionId, event, this::submit);
     }

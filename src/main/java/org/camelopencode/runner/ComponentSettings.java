@@ -46,6 +46,7 @@ final class ComponentSettings {
             configuration.setUsername(username);
         }
         configuration.setPassword(settings.get("opencode.server.password"));
+        configuration.setMinServerVersion(settings.get("opencode.server.min-version"));
         configuration.setModel(model);
         settings.duration("opencode.timeout", BareNumber.SECONDS).ifPresent(configuration::setTimeout);
         configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));

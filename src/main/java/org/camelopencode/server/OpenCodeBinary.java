@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** Finds the {@code opencode} executable and asks its version. */
 public final class OpenCodeBinary {
@@ -19,6 +20,7 @@ public final class OpenCodeBinary {
      */
     public static final Path PROJECT_INSTALL = Path.of("opencode", "node_modules", ".bin", "opencode");
 
+    private static final Pattern VERSION_LINE = Pattern.compile("v?\\d+\\.\\d+\\.\\d+\\S*");
     private static final String INSTALL_HINT = "Install it with './mvnw -DskipTests prepare-package' (runs 'npm install' for the pinned opencode-ai "
             + "into opencode/node_modules), or set -D" + PROPERTY + "=/path/to/opencode, or put 'opencode' on the PATH.";
 
@@ -68,15 +70,19 @@ public final class OpenCodeBinary {
     }
 
     /**
-     * Runs {@code <binary> --version} (at most 30 s).
+     * Runs {@code <binary> --version} (at most 30 s) with the environment of {@link OpenCodeEnvironment#isolate}:
+     * without it OpenCode 1.3.2 first tries to fetch its model list for about 10 s and logs the failure after the
+     * version.
      *
      * @param binary the executable
-     * @return the printed version, e.g. {@code 1.18.33}
+     * @return the printed version, e.g. {@code 1.18.33}: the last line that looks like one, else the last line
      * @throws IllegalStateException when it fails, times out or prints nothing
      */
     public static String version(Path binary) {
         try {
-            Process process = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true);
+            OpenCodeEnvironment.isolate(builder.environment());
+            Process process = builder.start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -88,7 +94,8 @@ public final class OpenCodeBinary {
             if (process.exitValue() != 0 || lastLine.isEmpty()) {
                 throw new IllegalStateException(binary + " --version failed (exit " + process.exitValue() + "): " + text);
             }
-            return lastLine;
+            return text.lines().map(String::strip).filter(line -> VERSION_LINE.matcher(line).matches())
+                    .reduce((first, second) -> second).orElse(lastLine);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + binary + " --version", e);
         } catch (InterruptedException e) {

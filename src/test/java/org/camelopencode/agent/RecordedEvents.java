@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +22,22 @@ final class RecordedEvents {
     private RecordedEvents() {
     }
 
-    /** @return the events of an SSE recording of {@code GET /event}, in order */
+    /**
+     * @return the events of an SSE recording of {@code GET /event}, or of {@code GET /global/event} when the file name
+     *     starts with {@code global-} (its {@code sync} copies skipped), in order
+     */
     static List<OpenCodeEvent> serverEvents(String recording) {
         EventParser parser = new EventParser();
+        boolean global = Path.of(recording).getFileName().toString().startsWith("global-");
         List<OpenCodeEvent> events = new ArrayList<>();
         try (InputStream input = open(recording); SseFrameReader reader = new SseFrameReader(input)) {
             String frame;
             while ((frame = reader.nextFrame()) != null) {
-                events.add(parser.parse(frame));
+                if (global) {
+                    parser.parseGlobal(frame).ifPresent(event -> events.add(event.event()));
+                } else {
+                    events.add(parser.parse(frame));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,6 +76,16 @@ final class RecordedEvents {
         lines.forEach(line -> events.addAll(normalizer.accept(line)));
         events.addAll(normalizer.finish());
         return events;
+    }
+
+    /**
+     * @param version a recorded version, e.g. {@code 1.14.48}
+     * @param name    the scenario, e.g. {@code scenarios}
+     * @return {@code <version>/event-<name>.sse}, or {@code <version>/global-event-<name>.sse} where that one was recorded
+     */
+    static String serverRecording(String version, String name) {
+        String global = version + "/global-event-" + name + ".sse";
+        return RecordedEvents.class.getResource("/recordings/" + global) != null ? global : version + "/event-" + name + ".sse";
     }
 
     private static InputStream open(String recording) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EventParserTest {
 
@@ -19,6 +21,30 @@ class EventParserTest {
             assertThat(status.sessionId()).isEqualTo("ses_1");
             assertThat(status.status()).isEqualTo(new SessionStatus("retry", 2, "Rate limit reached", 5L));
         });
+    }
+
+    /** OpenCode 1.1.65 frames (no {@code id}, no {@code properties.sessionID} on these types), from recordings/1.1.65. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            message.part.updated | {"part":{"id":"prt_1","sessionID":"ses_a","messageID":"msg_1","type":"text","text":"Hi"},"delta":"Hi"} | ses_a
+            message.updated      | {"info":{"id":"msg_1","sessionID":"ses_b","role":"assistant","time":{"created":1}}}              | ses_b
+            session.created      | {"info":{"id":"ses_c","title":"t","version":"1.1.65"}}                                            | ses_c
+            session.updated      | {"info":{"id":"ses_d","title":"t","version":"1.1.65"}}                                            | ses_d
+            session.idle         | {"sessionID":"ses_e"}                                                                             | ses_e
+            """)
+    void theSessionOfAnEventWithoutTopLevelSessionIdComesFromItsPartOrInfo(String type, String properties, String session) {
+        OpenCodeEvent event = parser.parse("{\"type\":\"" + type + "\",\"properties\":" + properties + "}");
+
+        assertThat(event.sessionId()).isEqualTo(session);
+        assertThat(event.id()).isNull();
+    }
+
+    @Test
+    void aTopLevelSessionIdWins() {
+        OpenCodeEvent event = parser.parse("{\"id\":\"evt_3\",\"type\":\"message.updated\",\"properties\":{\"sessionID\":\"ses_top\","
+                + "\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_inner\",\"role\":\"assistant\",\"time\":{\"created\":1}}}}");
+
+        assertThat(event.sessionId()).isEqualTo("ses_top");
     }
 
     @Test

@@ -78,6 +78,28 @@ class EventStreamTest {
         return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"properties\":" + properties + "}";
     }
 
+    /** OpenCode 1.14.48: the global stream, whose durable events come twice (the {@code sync} copy is skipped). */
+    @Test
+    void theGlobalRouteUnwrapsPayloadsAndSkipsSyncCopies() throws Exception {
+        RecordingListener session = new RecordingListener();
+        stream = new EventStream(ServerEndpoint.of(stub.url(), null, PASSWORD),
+                new ClientOptions(Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new EventStreamOptions(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMillis(200)), EventRoute.GLOBAL_EVENT);
+        stream.subscribe("ses_1", session);
+        stream.start();
+        StubServer.SseConnection connection = stub.nextSseConnection();
+
+        connection.event("{\"payload\":" + event("e1", "server.connected", null) + "}");
+        connection.event("{\"directory\":\"/work/project\",\"project\":\"global\",\"payload\":" + event("e2", "session.idle", "ses_1") + "}");
+        connection.event("{\"directory\":\"/work/project\",\"project\":\"global\",\"payload\":{\"id\":\"e3\",\"type\":\"sync\","
+                + "\"properties\":{\"sessionID\":\"ses_1\"}}}");
+        connection.event("{\"directory\":\"/work/project\",\"project\":\"global\",\"payload\":" + event("e4", "session.idle", "ses_1") + "}");
+
+        await().atMost(WAIT).until(() -> session.events.size() == 2);
+        assertThat(session.events).extracting(OpenCodeEvent::id).containsExactly("e2", "e4");
+        assertThat(stub.requests()).extracting(StubServer.Recorded::path).contains("/global/event").doesNotContain("/event");
+    }
+
     @Test
     void demultiplexesBySession() throws Exception {
         RecordingListener first = new RecordingListener();

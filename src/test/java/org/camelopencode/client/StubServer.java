@@ -18,13 +18,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event.
+ * A JDK HttpServer on 127.0.0.1:0 answering canned responses and serving controllable SSE connections on /event and
+ * /global/event.
  * Public for the component tests of {@code opencode:events}.
  */
 public final class StubServer implements AutoCloseable {
 
     /** A canned answer. */
-    record Answer(int status, String body, long delayMillis) {
+    record Answer(int status, String body, long delayMillis, String contentType) {
+        Answer(int status, String body, long delayMillis) {
+            this(status, body, delayMillis, "application/json");
+        }
     }
 
     /** One request as the server saw it. */
@@ -87,6 +91,22 @@ public final class StubServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code GET /global/health} as an OpenCode server of that version does (the component's start-up check reads it).
+     *
+     * @param version e.g. {@code 1.18.33}
+     * @return this stub
+     */
+    public StubServer answerHealth(String version) {
+        return answer("GET", "/global/health", 200, "{\"healthy\":true,\"version\":\"" + version + "\"}");
+    }
+
+    /** Answers {@code METHOD /path} with 200 and an HTML page, as servers do for paths they do not route. */
+    StubServer answerHtml(String method, String pathAndQuery, String page) {
+        answers.put(method + " " + pathAndQuery, new Answer(200, page, 0, "text/html; charset=utf-8"));
+        return this;
+    }
+
     /** Answers after a delay (for timeout tests). */
     StubServer answerSlowly(String method, String pathAndQuery, long delayMillis) {
         answers.put(method + " " + pathAndQuery, new Answer(200, "true", delayMillis));
@@ -119,7 +139,7 @@ public final class StubServer implements AutoCloseable {
                 + (exchange.getRequestURI().getRawQuery() != null ? "?" + exchange.getRequestURI().getRawQuery() : "");
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(new Recorded(method, pathAndQuery, exchange.getRequestHeaders().getFirst("Authorization"), body));
-        if ("GET /event".equals(method + " " + pathAndQuery)) {
+        if ("GET /event".equals(method + " " + pathAndQuery) || "GET /global/event".equals(method + " " + pathAndQuery)) {
             Integer rejection = eventStatuses.poll();
             if (rejection != null) {
                 respond(exchange, rejection, "{\"name\":\"Unauthorized\",\"data\":{\"message\":\"nope\"}}");
@@ -145,7 +165,7 @@ public final class StubServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        respond(exchange, answer.status(), answer.body());
+        respond(exchange, answer.status(), answer.body(), answer.contentType());
     }
 
     /**
@@ -157,8 +177,12 @@ public final class StubServer implements AutoCloseable {
      * @throws IOException when the client is gone
      */
     public static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, body, "application/json");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -37,7 +37,7 @@ class OpenCodeEventsConsumerTest {
 
     @BeforeEach
     void start() throws Exception {
-        stub = new StubServer();
+        stub = new StubServer().answerHealth("1.18.33");
         context = new DefaultCamelContext();
     }
 

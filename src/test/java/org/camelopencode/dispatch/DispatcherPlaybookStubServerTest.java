@@ -19,6 +19,8 @@ import org.camelopencode.failure.OpenCodeFailureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The dispatcher's playbook against a stub of the OpenCode API: the stricter JSON retry judges the
@@ -198,6 +200,32 @@ class DispatcherPlaybookStubServerTest {
         assertThat(failure.getKind()).isEqualTo(FailureKind.RATE_LIMITED);
         assertThat(failure.getMessage()).contains("retrying the provider (attempt 3: Rate limit reached for requests.)");
         assertThat(failure.getRetryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(session.aborts.get()).isGreaterThanOrEqualTo(1);
+    }
+
+    /** OpenCode before 1.18 retries without end: past the 5 attempts of 1.18.33 the dispatch ends, long before its deadline. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            Rate limit reached for requests.      | RATE_LIMITED
+            The server is temporarily unavailable | PROVIDER_UNAVAILABLE
+            """)
+    void retryingPastTheRetryLimitOfOpenCode11833EndsTheDispatchWithTheProvidersCondition(String reason, FailureKind kind) {
+        CompletableFuture<DispatchResult> future = dispatcher.dispatch(DispatchRequest.of("hello", Duration.ofMinutes(10)));
+        StubSession session = dispatchAndAwaitPrompt(future);
+        for (int attempt = 5; attempt <= 6; attempt++) {
+            String retry = "{\"type\":\"retry\",\"attempt\":" + attempt + ",\"message\":\"" + reason + "\",\"next\":"
+                    + System.currentTimeMillis() + "}";
+            session.statusJson = retry;
+            session.status = "retry";
+            stub.pushEvent("{\"id\":\"evt_retry_" + attempt + "\",\"type\":\"session.status\",\"properties\":{\"sessionID\":\""
+                    + session.id + "\",\"status\":" + retry + "}}");
+        }
+
+        OpenCodeFailureException failure = failureOf(future);
+        assertThat(failure.getKind()).isEqualTo(kind);
+        assertThat(failure.getMessage()).isEqualTo(kind.wireName() + ": OpenCode kept retrying the provider past the 5 attempts after which 1.18.33"
+                + " gives up (attempt 6: " + reason + "); the session was aborted");
+        assertThat(failure.getSessionId()).isEqualTo(session.id);
         assertThat(session.aborts.get()).isGreaterThanOrEqualTo(1);
     }
 }

@@ -126,7 +126,11 @@ class AgentEventsIntegrationTest {
         assertThat(cli.toolCalls()).isEqualTo(server.toolCalls()).isEqualTo(1);
         assertThat(cli.lastText()).isEqualTo(server.lastText());
         assertThat(cli.steps()).isEqualTo(server.steps()).isEqualTo(2);
-        assertThat(cli.tokens()).isEqualTo(server.tokens());
+        // OpenCode 1.1.65 and 1.3.2 wrap the CLI's message in newlines: each of its requests is a character or two longer,
+        // at most one more estimated input token per model call.
+        assertThat(cli.tokens().output()).isEqualTo(server.tokens().output());
+        assertThat(cli.tokens().reasoning()).isEqualTo(server.tokens().reasoning());
+        assertThat(cli.tokens().input()).isBetween(server.tokens().input(), server.tokens().input() + cli.steps());
         assertThat(cli.cost()).isEqualTo(server.cost());
         assertThat(only(fromCli, ToolFinished.class).input()).isEqualTo(only(fromServer, ToolFinished.class).input());
         assertThat(only(fromCli, ToolFinished.class).output()).isEqualTo(only(fromServer, ToolFinished.class).output());
@@ -181,7 +185,7 @@ class AgentEventsIntegrationTest {
         Path projectDirectory = openCode.server().projectDirectory();
         Path home = Files.createTempDirectory("agent-events-cli-");
         List<String> command = new ArrayList<>(List.of(OpenCodeBinary.locate(System.getProperty(OpenCodeBinary.PROPERTY)).toString(),
-                "run", "--format", "json", "--dir", projectDirectory.toString(), "-m", SharedOpenCode.MODEL));
+                "run", "--format", "json", "-m", SharedOpenCode.MODEL));
         // one argument per word: it wraps an argument holding a space in double quotes before sending it
         command.addAll(List.of((CLI_MARKER + PROMPT).split(" ")));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -129,7 +129,8 @@ class ApprovalsRunnerIntegrationTest {
             escalations.add(request);
             expirations.put(request.path("requestId").asText(), message.getJMSExpiration());
             String approval = null;
-            if ("echo escalated".equals(request.path("command").asText())) {
+            // By pattern, not by the convenience "command": OpenCode before 1.18 sends bash asks with empty metadata.
+            if (request.path("patterns").toString().contains("echo escalated")) {
                 approval = "{\"requestId\": \"" + request.path("requestId").asText() + "\", \"reply\": \"once\"}";
             } else if ("Approver".equals(request.path("questions").path(0).path("header").asText())) {
                 approval = "{\"requestId\": \"" + request.path("requestId").asText() + "\", \"answers\": [[\"bob\"]]}";
@@ -205,8 +206,9 @@ class ApprovalsRunnerIntegrationTest {
         assertThat(record.get("failure").asText()).isEqualTo("request_rejected");
         assertThat(record.get("message").asText()).contains("rejected by rule 'bash:echo rejected=reject'");
         assertThat(record.get("request").get("patterns").toString()).contains("echo rejected");
-        // OpenCode ends the turn on a plain rejection: the model is never asked again.
-        assertThat(openCode.model().requests().stream().filter(request -> request.messagesJson().contains("A-REJECT"))).hasSize(1);
+        // OpenCode ends the turn on a plain rejection: the model is never asked again. Title calls left out: OpenCode
+        // 1.1.65 quotes the prompt in its title-generation request.
+        assertThat(openCode.model().scriptedRequests().stream().filter(request -> request.messagesJson().contains("A-REJECT"))).hasSize(1);
         assertThat(outbox.resolve("a-reject.result.json")).doesNotExist();
     }
 
@@ -219,7 +221,7 @@ class ApprovalsRunnerIntegrationTest {
     @Test
     void escalatedPermissionIsApprovedOverJmsAndTheSameSessionGoesOn() {
         assertCompleted("A-ESCALATE", "ran after approval");
-        JsonNode escalation = escalations.stream().filter(request -> request.path("command").asText().equals("echo escalated"))
+        JsonNode escalation = escalations.stream().filter(request -> request.path("patterns").toString().contains("echo escalated"))
                 .findFirst().orElseThrow();
         assertThat(escalation.path("type").asText()).isEqualTo("permission");
         assertThat(escalation.path("requestId").asText()).startsWith("per_");

@@ -35,6 +35,17 @@ class OpenCodeBinaryTest {
                 .hasMessageContaining("not executable");
     }
 
+    /** As OpenCode 1.3.2 does when it cannot reach models.dev: the version first, a log line after it. */
+    @Test
+    void theVersionLineIsFoundBeforeLaterLogLines() throws Exception {
+        Path script = Files.writeString(temporary.resolve("chatty"), "#!/bin/sh\necho 1.3.2\n"
+                + "echo 'ERROR 2026-12-02T12:28:28 +1588ms service=models.dev error=Unable to connect.' >&2\n"
+                + "[ \"$OPENCODE_DISABLE_MODELS_FETCH\" = 1 ] || exit 7\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(OpenCodeBinary.version(script)).isEqualTo("1.3.2");
+    }
+
     @Test
     void failingVersionCommandIsReported() throws Exception {
         Path script = Files.writeString(temporary.resolve("broken"), "#!/bin/sh\necho nope >&2\nexit 4\n");
