@@ -1,6 +1,7 @@
 package org.camelopencode.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.camelopencode.client.ModelReference;
@@ -25,6 +26,8 @@ import org.camelopencode.interaction.InteractionPolicy;
  * @param interaction how permission and question requests are answered; {@code null} =
  *     {@link InteractionPolicy#defaults()}
  * @param limits token and cost caps and stricter JSON retries; {@code null} = {@link DispatchLimits#DEFAULTS}
+ * @param directory the absolute directory the session works in, sent as the {@code directory} query parameter of every
+ *     call of the attempt's session; {@code null} = the server's own directory (where {@code opencode serve} runs)
  */
 public record DispatchRequest(
         String prompt,
@@ -39,7 +42,8 @@ public record DispatchRequest(
         String stage,
         int attempt,
         InteractionPolicy interaction,
-        DispatchLimits limits) {
+        DispatchLimits limits,
+        Path directory) {
 
     /** Validates the fields; see the record description. */
     public DispatchRequest {
@@ -61,6 +65,32 @@ public record DispatchRequest(
         if (model != null) {
             ModelReference.parse(model);
         }
+        if (directory != null && !directory.isAbsolute()) {
+            throw new IllegalArgumentException("directory must be absolute, was " + directory);
+        }
+    }
+
+    /**
+     * A request in the server's own directory.
+     *
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param system see the record description
+     * @param title see the record description
+     * @param expectJson see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param attempt see the record description
+     * @param interaction see the record description
+     * @param limits see the record description
+     */
+    public DispatchRequest(String prompt, String model, String agent, String system, String title, boolean expectJson,
+            JsonNode schema, Duration timeout, String runId, String stage, int attempt, InteractionPolicy interaction,
+            DispatchLimits limits) {
+        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, interaction, limits, null);
     }
 
     /**
@@ -139,13 +169,13 @@ public record DispatchRequest(
      */
     public DispatchRequest withInteraction(InteractionPolicy newInteraction) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                newInteraction, limits);
+                newInteraction, limits, directory);
     }
 
     /** @return a copy with another attempt number */
     public DispatchRequest withAttempt(int newAttempt) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt,
-                interaction, limits);
+                interaction, limits, directory);
     }
 
     /**
@@ -155,7 +185,7 @@ public record DispatchRequest(
      */
     public DispatchRequest withModel(String newModel) {
         return new DispatchRequest(prompt, newModel, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                interaction, limits);
+                interaction, limits, directory);
     }
 
     /**
@@ -164,6 +194,16 @@ public record DispatchRequest(
      */
     public DispatchRequest withLimits(DispatchLimits newLimits) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                interaction, newLimits);
+                interaction, newLimits, directory);
+    }
+
+    /**
+     * @param newDirectory the absolute directory the session works in, or {@code null} for the server's own
+     * @return a copy working in that directory
+     * @throws IllegalArgumentException when the directory is not absolute
+     */
+    public DispatchRequest withDirectory(Path newDirectory) {
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
+                interaction, limits, newDirectory);
     }
 }
