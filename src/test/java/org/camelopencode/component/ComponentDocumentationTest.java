@@ -126,7 +126,7 @@ class ComponentDocumentationTest {
     @Test
     void everyPolicyExampleOfTheInterruptionsPageParses() throws IOException {
         String page = Files.readString(DOCUMENT.resolveSibling("opencode-interruptions.adoc"), StandardCharsets.UTF_8);
-        Matcher example = Pattern.compile("^Example: `([^`]+)`", Pattern.MULTILINE).matcher(page);
+        Matcher example = Pattern.compile("^Example: `\\+?([^`+]+)\\+?`", Pattern.MULTILINE).matcher(page);
         assertThat(example.find()).as("the permission policy example").isTrue();
         assertThat(PermissionPolicy.parse(example.group(1)).rules()).hasSizeGreaterThan(1);
         assertThat(example.find()).as("the question policy example").isTrue();
