@@ -21,8 +21,27 @@ public final class TestedVersions {
     /** The day of the conformance run the table of {@link #measured()} comes from (ISO-8601 date). */
     public static final String MEASURED_ON = "2026-12-02";
 
+    /**
+     * Before 1.18 OpenCode retries a failing provider without end, and {@code opencode run --format json} prints nothing
+     * while it does (the server transport sees the {@code retry} status and stops at attempt 5, the CLI cannot).
+     */
+    private static final String CLI_ENDLESS_RETRY = "a provider that keeps failing ends as timeout, not rate_limited or "
+            + "provider_unavailable (OpenCode retries without end and opencode run prints nothing while it does)";
+    /** 1.14.48 and 1.15.13: {@code opencode run --format json} exits at the {@code step_start} of the turn's last step. */
+    private static final String CLI_ENDS_EARLY = "opencode run --format json exits at the start of the turn's last step, "
+            + "before its text: every reply ends as assistant_output_missing_text_part";
+
     private static final TestedVersions MEASURED = new TestedVersions(MEASURED_ON, Map.of(
-            "1.18.33", Map.of()));
+            "1.1.65", Map.of(ServerFeature.CLI_TRANSPORT, CLI_ENDLESS_RETRY,
+                    ServerFeature.SKILLS, "skill folders are not listed to the model"),
+            "1.3.2", Map.of(ServerFeature.CLI_TRANSPORT, CLI_ENDLESS_RETRY),
+            "1.14.48", Map.of(ServerFeature.CLI_TRANSPORT, CLI_ENDS_EARLY,
+                    ServerFeature.SKILLS, "measured through the CLI transport, which ends before the reply"),
+            "1.15.13", Map.of(ServerFeature.CLI_TRANSPORT, CLI_ENDS_EARLY,
+                    ServerFeature.SKILLS, "measured through the CLI transport, which ends before the reply"),
+            "1.17.19", Map.of(ServerFeature.CLI_TRANSPORT, CLI_ENDLESS_RETRY),
+            "1.18.33", Map.of(),
+            "1.18.34", Map.of()));
 
     private final String measuredOn;
     private final NavigableMap<OpenCodeVersion, Map<ServerFeature, String>> lacking;

@@ -51,6 +51,24 @@ class TestedVersionsTest {
         assertThat(measured.standingOf(pinned)).isEqualTo(VersionStanding.TESTED);
         assertThat(measured.lackedBy(pinned)).isEmpty();
         assertThat(measured.measuredOn()).isEqualTo(TestedVersions.MEASURED_ON);
+        assertThat(measured.versions()).extracting(OpenCodeVersion::toString)
+                .containsExactly("1.1.65", "1.3.2", "1.14.48", "1.15.13", "1.17.19", "1.18.33", "1.18.34");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            1.1.65  | CLI_TRANSPORT SKILLS
+            1.3.2   | CLI_TRANSPORT
+            1.14.48 | CLI_TRANSPORT SKILLS
+            1.15.13 | CLI_TRANSPORT SKILLS
+            1.16.0  | CLI_TRANSPORT SKILLS
+            1.17.19 | CLI_TRANSPORT
+            1.18.33 |
+            1.18.34 |
+            """)
+    void theMeasuredTableSaysWhatEachVersionLacks(String version, String lacking) {
+        assertThat(TestedVersions.measured().lackedBy(OpenCodeVersion.parse(version).orElseThrow()).keySet())
+                .containsExactly(features(lacking));
     }
 
     @Test
