@@ -138,6 +138,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": getOrCreateFleetConfiguration(target).setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
+        case "sessionretention":
+        case "sessionRetention": target.setSessionRetention(property(camelContext, java.time.Duration.class, value)); return true;
         case "skills": getOrCreateConfiguration(target).setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": getOrCreateConfiguration(target).setSystem(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
@@ -247,6 +249,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": return java.lang.String.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
+        case "sessionretention":
+        case "sessionRetention": return java.time.Duration.class;
         case "skills": return java.lang.String.class;
         case "system": return java.lang.String.class;
         case "timeout": return java.time.Duration.class;
@@ -357,6 +361,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrls": return getOrCreateFleetConfiguration(target).getServerUrls();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
+        case "sessionretention":
+        case "sessionRetention": return target.getSessionRetention();
         case "skills": return getOrCreateConfiguration(target).getSkills();
         case "system": return getOrCreateConfiguration(target).getSystem();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();

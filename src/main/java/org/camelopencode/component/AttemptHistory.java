@@ -76,15 +76,28 @@ public final class AttemptHistory {
      * @return a listener appending the attempt on {@code completed} or {@code failed}
      */
     static AttemptListener recorder(Exchange exchange, String model, Instant startedAt) {
+        return recorder(exchange, model, startedAt, null);
+    }
+
+    /**
+     * The exchange's history as an attempt listener, for an attempt that may continue a session.
+     *
+     * @param exchange the exchange
+     * @param model the model the request named, used when a failure names none
+     * @param startedAt when the attempt was dispatched
+     * @param continued the session the attempt continues (its {@code continued} entry), or {@code null} for a fresh one
+     * @return a listener appending the attempt on {@code completed} or {@code failed}
+     */
+    static AttemptListener recorder(Exchange exchange, String model, Instant startedAt, String continued) {
         return new AttemptListener() {
             @Override
             public void completed(DispatchResult result) {
-                AttemptHistory.completed(exchange, result, startedAt);
+                AttemptHistory.completed(exchange, result, startedAt, continued);
             }
 
             @Override
             public void failed(OpenCodeFailureException failure) {
-                AttemptHistory.failed(exchange, failure, model, startedAt);
+                AttemptHistory.failed(exchange, failure, model, startedAt, continued);
             }
         };
     }
@@ -98,8 +111,12 @@ public final class AttemptHistory {
      * @return the appended record
      */
     static AttemptRecord completed(Exchange exchange, DispatchResult result, Instant startedAt) {
+        return completed(exchange, result, startedAt, null);
+    }
+
+    private static AttemptRecord completed(Exchange exchange, DispatchResult result, Instant startedAt, String continued) {
         return append(exchange, new AttemptRecord(1, result.sessionId(), result.model(), AttemptRecord.COMPLETED, null,
-                TokenCounts.of(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString()));
+                TokenCounts.of(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString(), continued));
     }
 
     /**
@@ -112,10 +129,15 @@ public final class AttemptHistory {
      * @return the appended record
      */
     static AttemptRecord failed(Exchange exchange, OpenCodeFailureException failure, String model, Instant startedAt) {
+        return failed(exchange, failure, model, startedAt, null);
+    }
+
+    private static AttemptRecord failed(Exchange exchange, OpenCodeFailureException failure, String model, Instant startedAt,
+            String continued) {
         String attemptModel = failure.getModel() != null ? failure.getModel() : model;
         return append(exchange, new AttemptRecord(1, failure.getSessionId(), attemptModel, failure.getKindName(),
                 failure.getReason(), TokenCounts.of(failure.getTokens()), failure.getCost(), failure.getDuration().toMillis(),
-                startedAt.toString()));
+                startedAt.toString(), continued));
     }
 
     private static AttemptRecord append(Exchange exchange, AttemptRecord attempt) {

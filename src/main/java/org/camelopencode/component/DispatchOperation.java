@@ -54,8 +54,9 @@ final class DispatchOperation {
      */
     boolean process(Exchange exchange, AsyncCallback callback) {
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
-        DispatchRequest request = DispatchRequests.inTaskDirectory(DispatchRequests.from(exchange, configuration, escalation), exchange,
-                configuration, () -> endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath()));
+        Supplier<Path> projectDirectory = () -> endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath());
+        DispatchRequest request = DispatchRequests.withTurn(DispatchRequests.inTaskDirectory(
+                DispatchRequests.from(exchange, configuration, escalation), exchange, configuration, projectDirectory), exchange, projectDirectory);
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
         // Also as a property: dead letter channels with useOriginalMessage drop the headers.
@@ -64,7 +65,7 @@ final class DispatchOperation {
             message.setHeader(OpenCodeConstants.TASK_NAME, message.getHeader(OpenCodeConstants.TASK_NAME, request.title(), String.class));
         }
         String taskName = message.getHeader(OpenCodeConstants.TASK_NAME, String.class);
-        AttemptListener history = AttemptHistory.recorder(exchange, request.model(), Instant.now());
+        AttemptListener history = AttemptHistory.recorder(exchange, request.model(), Instant.now(), request.turn().sessionId());
         DispatchLedger ledger = endpoint.getComponent().getLedger();
         LedgerAttempt recorded = ledger == null ? null
                 : LedgerAttempt.forTask(ledger, message.getHeader(OpenCodeConstants.TASK_KEY, String.class), taskName, request.stage());

@@ -1,8 +1,10 @@
 package org.camelopencode.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -10,6 +12,7 @@ import org.apache.camel.TypeConversionException;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.dispatch.DispatchLimits;
 import org.camelopencode.dispatch.DispatchRequest;
+import org.camelopencode.dispatch.TurnStart;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.interaction.Escalation;
@@ -19,6 +22,7 @@ import org.camelopencode.interaction.QuestionPolicy;
 import org.camelopencode.task.Durations;
 import org.camelopencode.task.Expectation;
 import org.camelopencode.task.TaskSpec;
+import org.camelopencode.task.TaskTurn;
 
 /**
  * Turns an exchange into a {@link DispatchRequest}. The body is a {@link TaskSpec}, a
@@ -125,6 +129,48 @@ final class DispatchRequests {
                 configuration.getDirectory());
         Path directory = TaskDirectory.resolve(requested, configuration.getWorkspacesRoot(), projectDirectory);
         return directory == null ? request : request.withDirectory(directory);
+    }
+
+    /**
+     * Sets how the request's turn starts: the task's {@code sessionId}, {@code fork}, {@code command}, {@code arguments}
+     * and {@code files} keys when it names any, else the {@code CamelOpenCodeContinueSession}, {@code CamelOpenCodeFork},
+     * {@code CamelOpenCodeCommand} and {@code CamelOpenCodeArguments} headers. Files resolve against the request's
+     * directory (else the project directory) and must exist. A request whose turn is set already keeps it.
+     *
+     * @param request the request, in its directory ({@link #inTaskDirectory})
+     * @param exchange the exchange
+     * @param projectDirectory where files resolve for a request without a directory
+     * @return the request with its turn
+     * @throws OpenCodeFailureException {@code invalid_task} when a file does not exist or the keys contradict each other
+     */
+    static DispatchRequest withTurn(DispatchRequest request, Exchange exchange, Supplier<Path> projectDirectory) {
+        if (!request.turn().equals(TurnStart.NONE)) {
+            return request;
+        }
+        Message message = exchange.getMessage();
+        TaskTurn task = message.getBody() instanceof TaskSpec spec ? spec.turn() : TaskTurn.NONE;
+        try {
+            TaskTurn turn = !task.isNone() ? task : new TaskTurn(message.getHeader(OpenCodeConstants.CONTINUE_SESSION, String.class),
+                    message.getHeader(OpenCodeConstants.FORK, false, Boolean.class), message.getHeader(OpenCodeConstants.COMMAND, String.class),
+                    message.getHeader(OpenCodeConstants.ARGUMENTS, String.class), List.of());
+            if (turn.isNone()) {
+                return request;
+            }
+            Path base = request.directory() != null ? request.directory() : projectDirectory.get().toAbsolutePath();
+            List<Path> files = turn.files().stream().map(file -> existingFile(base, file)).toList();
+            return request.withTurn(new TurnStart(turn.sessionId(), turn.fork(), turn.command(), turn.arguments(), files));
+        } catch (IllegalArgumentException | TypeConversionException inconsistent) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, inconsistent.getMessage());
+        }
+    }
+
+    private static Path existingFile(Path base, String file) {
+        Path resolved = base.resolve(file).normalize();
+        if (!Files.isRegularFile(resolved)) {
+            throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "file '" + file + "' " + (Files.exists(resolved)
+                    ? "is not a regular file" : "does not exist") + " (resolved against " + base + ")");
+        }
+        return resolved;
     }
 
     /**

@@ -47,6 +47,11 @@ public class OpenCodeComponent extends DefaultComponent {
             + " elapsed time, tool calls, tokens, cost, from the session's events): ISO-8601, Camel's form such as 10s, or whole seconds;"
             + " unset or 0 = never.")
     private Duration progressInterval;
+    @Metadata(label = "advanced", javaType = "java.time.Duration", description = "Session retention (needs the ledger): sessions of attempts the"
+            + " ledger has marked finished are deleted from their server (DELETE /session/{id}) once they ended longer ago than this (ISO-8601"
+            + " such as P7D); a session a running entry names is never deleted. One INFO line per sweep. Unset = sessions are kept.")
+    private Duration sessionRetention;
+    private volatile SessionRetention retentionSweeper;
 
     private final Map<String, DirectServer> directServers = new ConcurrentHashMap<>();
     private volatile FleetServers fleetServers;
@@ -177,12 +182,28 @@ public class OpenCodeComponent extends DefaultComponent {
                     "progressInterval"), () -> fleetServers == null ? List.of() : fleetServers.reports(), this::inFlightProgress);
             ServiceHelper.startService(progressLogger);
         }
+        startRetention();
+    }
+
+    private void startRetention() {
+        if (sessionRetention == null || sessionRetention.isZero()) {
+            return;
+        }
+        if (ledger == null) {
+            LOG.warn("sessionRetention {} is set but no ledger is configured: sessions are kept", sessionRetention);
+            return;
+        }
+        retentionSweeper = new SessionRetention(getCamelContext(), org.camelopencode.task.Durations.requirePositive(sessionRetention,
+                "sessionRetention"), ledger, () -> serversInUse().stream().filter(server -> server.connection() != null).collect(java.util.stream.Collectors.toMap(ServerInUse::name,
+                        server -> server.connection().client(), (first, second) -> first)), java.time.Clock.systemUTC());
+        ServiceHelper.startService(retentionSweeper);
     }
 
     @Override
     protected void doStop() throws Exception {
-        ServiceHelper.stopService(progressLogger);
+        ServiceHelper.stopService(progressLogger, retentionSweeper);
         progressLogger = null;
+        retentionSweeper = null;
         directServers.values().forEach(DirectServer::close);
         synchronized (this) {
             if (fleetServers != null) {
@@ -286,5 +307,20 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param progressInterval the time between progress lines; {@code null} or zero = no progress lines */
     public void setProgressInterval(Duration progressInterval) {
         this.progressInterval = progressInterval;
+    }
+
+    /** @return how long finished sessions are kept before they are deleted, or {@code null} when they are kept */
+    public Duration getSessionRetention() {
+        return sessionRetention;
+    }
+
+    /** @param sessionRetention how long finished sessions are kept (needs the ledger); {@code null} or zero = kept */
+    public void setSessionRetention(Duration sessionRetention) {
+        this.sessionRetention = sessionRetention;
+    }
+
+    /** @return the retention sweeper while it runs, else {@code null} */
+    SessionRetention retentionSweeper() {
+        return retentionSweeper;
     }
 }

@@ -87,6 +87,18 @@ public final class OpenCodeConstants {
             + " (properties.directory or properties.info.directory); unset otherwise.", javaType = "String")
     public static final String DIRECTORY = "CamelOpenCodeDirectory";
 
+    // Follow-ups and commands (issue 15 item 5); a task's keys sessionId, fork, command and arguments win over these.
+    @Metadata(label = "producer", description = "dispatch: continue this session (ses_...): prompt in it, the gate judging only what comes after;"
+            + " a session that does not exist is invalid_task. Not CamelOpenCodeSessionId, which every dispatch sets as its result (a retry or the"
+            + " next stage would continue the last session by accident).", javaType = "String")
+    public static final String CONTINUE_SESSION = "CamelOpenCodeContinueSession";
+    @Metadata(label = "producer", description = "dispatch: with CamelOpenCodeContinueSession, fork that session first and continue the fork.", javaType = "Boolean")
+    public static final String FORK = "CamelOpenCodeFork";
+    @Metadata(label = "producer", description = "dispatch: run this slash command (its name, e.g. review) instead of the prompt, under the same gate.", javaType = "String")
+    public static final String COMMAND = "CamelOpenCodeCommand";
+    @Metadata(label = "producer", description = "dispatch: the arguments of CamelOpenCodeCommand ($ARGUMENTS of the command file).", javaType = "String")
+    public static final String ARGUMENTS = "CamelOpenCodeArguments";
+
     private OpenCodeConstants() {
     }
 }

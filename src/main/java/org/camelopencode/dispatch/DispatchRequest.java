@@ -28,6 +28,8 @@ import org.camelopencode.interaction.InteractionPolicy;
  * @param limits token and cost caps and stricter JSON retries; {@code null} = {@link DispatchLimits#DEFAULTS}
  * @param directory the absolute directory the session works in, sent as the {@code directory} query parameter of every
  *     call of the attempt's session; {@code null} = the server's own directory (where {@code opencode serve} runs)
+ * @param turn how the turn starts: a session to continue (or fork), a slash command, files; {@code null} =
+ *     {@link TurnStart#NONE} (a fresh session and the prompt)
  */
 public record DispatchRequest(
         String prompt,
@@ -43,12 +45,14 @@ public record DispatchRequest(
         int attempt,
         InteractionPolicy interaction,
         DispatchLimits limits,
-        Path directory) {
+        Path directory,
+        TurnStart turn) {
 
     /** Validates the fields; see the record description. */
     public DispatchRequest {
         interaction = interaction == null ? InteractionPolicy.defaults() : interaction;
         limits = limits == null ? DispatchLimits.DEFAULTS : limits;
+        turn = turn == null ? TurnStart.NONE : turn;
         if (prompt == null || prompt.isBlank()) {
             throw new IllegalArgumentException("prompt must not be blank");
         }
@@ -90,7 +94,7 @@ public record DispatchRequest(
     public DispatchRequest(String prompt, String model, String agent, String system, String title, boolean expectJson,
             JsonNode schema, Duration timeout, String runId, String stage, int attempt, InteractionPolicy interaction,
             DispatchLimits limits) {
-        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, interaction, limits, null);
+        this(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt, interaction, limits, null, null);
     }
 
     /**
@@ -169,13 +173,13 @@ public record DispatchRequest(
      */
     public DispatchRequest withInteraction(InteractionPolicy newInteraction) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                newInteraction, limits, directory);
+                newInteraction, limits, directory, turn);
     }
 
     /** @return a copy with another attempt number */
     public DispatchRequest withAttempt(int newAttempt) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, newAttempt,
-                interaction, limits, directory);
+                interaction, limits, directory, turn);
     }
 
     /**
@@ -185,7 +189,7 @@ public record DispatchRequest(
      */
     public DispatchRequest withModel(String newModel) {
         return new DispatchRequest(prompt, newModel, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                interaction, limits, directory);
+                interaction, limits, directory, turn);
     }
 
     /**
@@ -194,7 +198,7 @@ public record DispatchRequest(
      */
     public DispatchRequest withLimits(DispatchLimits newLimits) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                interaction, newLimits, directory);
+                interaction, newLimits, directory, turn);
     }
 
     /**
@@ -204,6 +208,15 @@ public record DispatchRequest(
      */
     public DispatchRequest withDirectory(Path newDirectory) {
         return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
-                interaction, limits, newDirectory);
+                interaction, limits, newDirectory, turn);
+    }
+
+    /**
+     * @param newTurn how the turn starts (a session to continue or fork, a command, files); {@code null} = a fresh session
+     * @return a copy starting its turn that way
+     */
+    public DispatchRequest withTurn(TurnStart newTurn) {
+        return new DispatchRequest(prompt, model, agent, system, title, expectJson, schema, timeout, runId, stage, attempt,
+                interaction, limits, directory, newTurn);
     }
 }

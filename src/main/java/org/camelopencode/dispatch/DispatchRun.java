@@ -121,14 +121,20 @@ final class DispatchRun implements EventListener {
             }
             String session = mode.session(client, request, sessionId);
             sessionId = session;
+            String judgedAfter = mode.judgedAfter(client, request, session);
+            if (judgedAfter != null) {
+                snapshot.updateAndGet(seen -> seen.judgingOnlyAfter(judgedAfter));
+            }
             if (!ready(session, schemaCheck)) {
                 return; // decided or ending (the deadline passed) while the session was being created: never start the turn
             }
             watch.subscribe(client.eventStream(), session, this);
-            mode.startTurn(context, client, request, session, listener, evaluation::request);
+            mode.startTurn(context, client, request, session, listener, evaluation::request, this::finishWith);
             watch.poll(context.scheduler(), context.options().pollInterval(), evaluation::request);
         } catch (OpenCodeClientException failure) {
             finishWith(FailureClassifier.fromClientException(failure, sessionId));
+        } catch (OpenCodeFailureException classified) {
+            finishWith(classified);
         } catch (RuntimeException unexpected) {
             fail(FailureKind.AGENT_ERROR, mode.startFailure() + unexpected, null, unexpected);
         }

@@ -67,7 +67,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Starts one attempt observed by {@code listener}. Never blocks on the server.
+     * Starts one attempt observed by {@code listener}: in a fresh session, or, when {@link DispatchRequest#turn()} names
+     * a session, in that session (or its fork), judged only on the messages after its prompt. Never blocks on the server.
      *
      * @param request the attempt
      * @param listener told the new session (server name, session id) after {@code POST /session} and before the prompt
@@ -77,7 +78,7 @@ public final class Dispatcher implements AutoCloseable {
      *     {@link org.camelopencode.failure.OpenCodeFailureException} carrying the failure kind
      */
     public CompletableFuture<DispatchResult> dispatch(DispatchRequest request, AttemptListener listener) {
-        return run(new DispatchRun(context, request, RunMode.FRESH, null, listener));
+        return run(new DispatchRun(context, request, request.turn().continues() ? RunMode.CONTINUED : RunMode.FRESH, null, listener));
     }
 
     /**

@@ -120,6 +120,15 @@ record GateSnapshot(long idleSinceNanos, boolean idleReportedByEvent, SessionSta
     }
 
     /**
+     * @param messageId the newest message before a continued session's prompt
+     * @return the snapshot of a run that judges only the messages after it (as after a stricter JSON prompt, no retry used)
+     */
+    GateSnapshot judgingOnlyAfter(String messageId) {
+        return new GateSnapshot(idleSinceNanos, idleReportedByEvent, latestStatus, lastSessionError, transcript, usage,
+                new JsonRetries(jsonRetries.used(), messageId));
+    }
+
+    /**
      * @param rejectedReplyId the reply the stricter JSON prompt answers
      * @return the snapshot as the new turn starts: not idle, no error of the turn before, one more retry used
      */

@@ -7,7 +7,9 @@ import org.camelopencode.client.MessageWithParts;
  * The stricter JSON prompts one attempt sent in its session.
  *
  * @param used how many were sent
- * @param rejectedReplyId the id of the last reply one of them answered ({@code msg_...}), or {@code null} before the first
+ * @param rejectedReplyId the id of the last message the gate must not judge again ({@code msg_...}): the last reply a
+ *     stricter prompt answered, or, before the first, the newest message before a continued session's prompt; {@code null}
+ *     when every message is the run's
  */
 record JsonRetries(int used, String rejectedReplyId) {
 

@@ -1,7 +1,11 @@
 package org.camelopencode.dispatch;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.camelopencode.client.CommandRequest;
 import org.camelopencode.client.ModelReference;
 import org.camelopencode.client.OpenCodeJson;
+import org.camelopencode.client.PromptPart;
 import org.camelopencode.client.PromptRequest;
 
 /**
@@ -27,7 +31,33 @@ public final class Prompts {
      *     {@code format: {type: json_schema, schema}} when the request names them
      */
     public static PromptRequest of(DispatchRequest request) {
-        return withSettings(PromptRequest.text(request.prompt()), request);
+        return withSettings(new PromptRequest(parts(request.prompt(), request), null, null, null, null, null, null, null), request);
+    }
+
+    /**
+     * The body of {@code POST /session/{id}/command} for a request whose turn is a slash command: the command, its
+     * arguments, the request's model and agent, and its files as file parts.
+     *
+     * @param request an attempt whose {@link DispatchRequest#turn()} names a command
+     * @return the command body
+     * @throws IllegalStateException when the request names no command
+     */
+    public static CommandRequest command(DispatchRequest request) {
+        TurnStart turn = request.turn();
+        if (turn.command() == null) {
+            throw new IllegalStateException("the request names no command");
+        }
+        List<PromptPart> files = turn.files().stream().map(PromptPart::file).toList();
+        return new CommandRequest(turn.command(), turn.arguments(), request.agent() == null || request.agent().isBlank() ? null
+                : request.agent(), request.model(), files);
+    }
+
+    /** @return the text part, then one file part per file of the request */
+    private static List<PromptPart> parts(String text, DispatchRequest request) {
+        List<PromptPart> parts = new ArrayList<>();
+        parts.add(PromptPart.text(text));
+        request.turn().files().forEach(file -> parts.add(PromptPart.file(file)));
+        return parts;
     }
 
     /**

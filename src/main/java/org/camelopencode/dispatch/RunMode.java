@@ -1,15 +1,21 @@
 package org.camelopencode.dispatch;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.camelopencode.client.CreateSessionRequest;
+import org.camelopencode.client.MessageWithParts;
+import org.camelopencode.client.OpenCodeApiException;
 import org.camelopencode.client.OpenCodeClient;
 import org.camelopencode.client.PermissionRule;
+import org.camelopencode.failure.FailureKind;
+import org.camelopencode.failure.OpenCodeFailureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a run starts the turn in a new session or re-attaches to one another process started: everything the two
- * do differently is decided here (the session, the prompt, the listener, the transcript, and "lost").
+ * Whether a run starts the turn in a new session, continues a session the task names, or re-attaches to one another
+ * process started: everything they do differently is decided here (the session, the prompt, the listener, the
+ * transcript, what the gate judges, and "lost").
  */
 enum RunMode {
     /** A new session: created ({@code POST /session}), told to the attempt listener, then prompted. */
@@ -22,13 +28,13 @@ enum RunMode {
 
         @Override
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow) {
+                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             // Before the prompt: a listener that records sessions (the ledger) knows it before any paid work starts.
             AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
             LOG.info("Dispatching '{}' in session {}{}{}", request.sessionTitle(), sessionId,
                     request.model() == null ? "" : " with model " + request.model(),
                     request.directory() == null ? "" : " in " + request.directory());
-            client.promptAsync(sessionId, Prompts.of(request));
+            TurnStarts.send(client, request, sessionId, failTurn);
         }
 
         @Override
@@ -58,7 +64,7 @@ enum RunMode {
 
         @Override
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow) {
+                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             LOG.info("Re-attaching '{}' to its session {}", request.sessionTitle(), sessionId);
             judgeNow.run(); // its turn may be running, finished or dead
         }
@@ -76,6 +82,59 @@ enum RunMode {
         @Override
         boolean lostWhenIdleWithoutReply(JsonRetries retries) {
             return retries.used() == 0;
+        }
+    },
+    /**
+     * A session the task names ({@code sessionId}, issue 15 item 5), or its fork ({@code fork: true}): it must exist (404 is
+     * {@code invalid_task}, never a new session); the turn is prompted (or the command run) in it, told to the listener
+     * like a new one, and the gate judges only the messages after the last one before this prompt.
+     */
+    CONTINUED {
+        @Override
+        String session(OpenCodeClient client, DispatchRequest request, String existing) {
+            String named = request.turn().sessionId();
+            try {
+                return request.turn().fork() ? client.forkSession(named).id() : client.session(named).id();
+            } catch (OpenCodeApiException refused) {
+                if (refused.statusCode() == 404) {
+                    throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "sessionId " + named + " does not exist on the server"
+                            + (request.directory() == null ? "" : " (asked in " + request.directory() + ")")
+                            + "; a follow-up never starts a new session");
+                }
+                throw refused;
+            }
+        }
+
+        @Override
+        String judgedAfter(OpenCodeClient client, DispatchRequest request, String sessionId) {
+            List<MessageWithParts> before = client.readableMessages(sessionId, request.schema() != null);
+            return before.isEmpty() || before.get(before.size() - 1).info() == null ? null
+                    : before.get(before.size() - 1).info().id();
+        }
+
+        @Override
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
+                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+            AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+            LOG.info("Continuing '{}' in session {}{}{}", request.sessionTitle(), sessionId,
+                    request.turn().fork() ? " (a fork of " + request.turn().sessionId() + ")" : "",
+                    request.directory() == null ? "" : " in " + request.directory());
+            TurnStarts.send(client, request, sessionId, failTurn);
+        }
+
+        @Override
+        String startFailure() {
+            return "continuing the session could not start: ";
+        }
+
+        @Override
+        EventTranscript initialTranscript() {
+            return EventTranscript.EMPTY;
+        }
+
+        @Override
+        boolean lostWhenIdleWithoutReply(JsonRetries retries) {
+            return false;
         }
     };
 
@@ -103,10 +162,23 @@ enum RunMode {
      * @param sessionId the session
      * @param listener told the new session (never a re-attached one)
      * @param judgeNow asks the gate for a look
+     * @param failTurn ends the attempt when a command the server answers later is refused
      * @throws org.camelopencode.client.OpenCodeClientException when the prompt is refused or cannot be sent
      */
     abstract void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId,
-            AttemptListener listener, Runnable judgeNow);
+            AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn);
+
+    /**
+     * @param client the client's view for the attempt's directory
+     * @param request the attempt
+     * @param sessionId the run's session
+     * @return the id of the newest message before this run's turn, which the gate must not judge (a continued session's
+     *     earlier reply), or {@code null} when every message is this run's; reads {@code GET /session/{id}/message}
+     *     only for a continued session
+     */
+    String judgedAfter(OpenCodeClient client, DispatchRequest request, String sessionId) {
+        return null;
+    }
 
     /** @return the start of the {@code agent_error} message when starting failed unexpectedly */
     abstract String startFailure();

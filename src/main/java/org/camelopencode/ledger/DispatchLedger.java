@@ -190,6 +190,23 @@ public final class DispatchLedger implements AutoCloseable {
         return first(select("WHERE id = ?", 1, id));
     }
 
+    /**
+     * The finished attempts whose sessions may be deleted (session retention): completed or failed entries with a session
+     * id that ended before {@code endedBefore}, leaving out every session a running entry still names (the ledger may
+     * re-attach to it).
+     *
+     * @param endedBefore entries that ended at or after this instant are left out
+     * @param limit the most entries to return
+     * @return the entries, oldest first
+     * @throws LedgerException when the database cannot be read
+     */
+    public List<LedgerEntry> finishedWithSessionBefore(Instant endedBefore, int limit) {
+        String running = DispatchStatus.RUNNING.wireName();
+        return select("WHERE status <> ? AND session_id IS NOT NULL AND ended_at < ? AND session_id NOT IN"
+                        + " (SELECT session_id FROM dispatches WHERE status = ? AND session_id IS NOT NULL) ORDER BY id", limit,
+                running, OffsetDateTime.ofInstant(endedBefore, ZoneOffset.UTC), running);
+    }
+
     /** @return every running entry, oldest first (at start: what an earlier process left undecided) */
     public List<LedgerEntry> unfinished() {
         return select("WHERE status = ? ORDER BY id", Integer.MAX_VALUE, DispatchStatus.RUNNING.wireName());

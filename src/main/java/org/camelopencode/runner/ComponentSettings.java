@@ -54,6 +54,7 @@ final class ComponentSettings {
         configuration.setWorkspacesRoot(settings.get("opencode.workspaces.root"));
         settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(configuration::setApprovalTimeToLive);
         settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(component::setProgressInterval);
+        settings.duration("opencode.sessions.retention", BareNumber.SECONDS).ifPresent(component::setSessionRetention);
         if (serverUrl != null) {
             return "Using the OpenCode server at " + serverUrl + " as user " + configuration.getUsername();
         }

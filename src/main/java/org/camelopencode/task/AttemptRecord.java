@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * One dispatch attempt of a task, an element of the {@code "attempts"} list of result and error records. Fields in
- * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt}.
+ * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt, continued?}.
  *
  * <p>Written by the {@code opencode:dispatch} producer after every attempt (from the {@code DispatchResult} of a
  * completed attempt, or from the {@code OpenCodeFailureException} of a failed one); re-driven tasks keep their
@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param cost cost in US dollars the attempt used
  * @param durationMs wall time of the attempt, in milliseconds
  * @param startedAt when the attempt was dispatched, ISO-8601 UTC (for example {@code 2025-01-31T10:15:30.123Z})
+ * @param continued the session the task named to continue ({@code sessionId} key; with {@code fork} the session that was
+ *     forked, {@code sessionId} then being the fork); omitted for an attempt in a fresh session
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt"})
+@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt", "continued"})
 public record AttemptRecord(
         int attempt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String sessionId,
@@ -35,7 +37,26 @@ public record AttemptRecord(
         TokenCounts tokens,
         double cost,
         long durationMs,
-        String startedAt) {
+        String startedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String continued) {
+
+    /**
+     * An attempt in a fresh session.
+     *
+     * @param attempt see the record description
+     * @param sessionId see the record description
+     * @param model see the record description
+     * @param outcome see the record description
+     * @param error see the record description
+     * @param tokens see the record description
+     * @param cost see the record description
+     * @param durationMs see the record description
+     * @param startedAt see the record description
+     */
+    public AttemptRecord(int attempt, String sessionId, String model, String outcome, String error, TokenCounts tokens, double cost,
+            long durationMs, String startedAt) {
+        this(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, null);
+    }
 
     /** The outcome of an attempt that passed the completion gate. */
     public static final String COMPLETED = "completed";
@@ -63,6 +84,14 @@ public record AttemptRecord(
      * @return this attempt renumbered
      */
     public AttemptRecord withAttempt(int number) {
-        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt);
+        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, continued);
+    }
+
+    /**
+     * @param session the session the attempt continued, or {@code null}
+     * @return this attempt marked as a continuation of that session
+     */
+    public AttemptRecord withContinued(String session) {
+        return new AttemptRecord(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, session);
     }
 }

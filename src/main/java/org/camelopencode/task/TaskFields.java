@@ -18,7 +18,7 @@ final class TaskFields {
     /** Every key a task file may use, in the order error messages list them. */
     static final List<String> ALLOWED_KEYS =
             List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage", "maxTokens", "maxCost",
-                    "directory");
+                    "directory", "sessionId", "fork", "command", "arguments", "files");
 
     /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
     private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
@@ -35,7 +35,9 @@ final class TaskFields {
      */
     static TaskSpec toTask(String name, ObjectNode fields, String bodyPrompt) {
         rejectUnknownKeys(fields);
-        String prompt = prompt(fields, bodyPrompt);
+        TaskTurn turn = TaskTurnFields.turn(fields);
+        String prompt = turn.command() != null && present(fields, "prompt") == null && (bodyPrompt == null || bodyPrompt.isBlank())
+                ? TaskTurnFields.commandLine(turn) : prompt(fields, bodyPrompt);
         String model = optionalText(fields, "model");
         if (model != null && !MODEL.matcher(model).matches()) {
             throw new TaskProblem("key 'model' must be 'provider/model' (for example 'anthropic/claude-sonnet-4'), got '"
@@ -48,7 +50,7 @@ final class TaskFields {
         }
         return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
                 expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"),
-                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"));
+                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"), turn);
     }
 
     private static Long maxTokens(ObjectNode fields) {
@@ -135,7 +137,7 @@ final class TaskFields {
         }
     }
 
-    private static String optionalText(ObjectNode fields, String key) {
+    static String optionalText(ObjectNode fields, String key) {
         String value = text(fields, key);
         if (value == null) {
             return null;
@@ -158,12 +160,12 @@ final class TaskFields {
         return value.textValue();
     }
 
-    private static JsonNode present(ObjectNode fields, String key) {
+    static JsonNode present(ObjectNode fields, String key) {
         JsonNode value = fields.get(key);
         return value == null || value.isNull() ? null : value;
     }
 
-    private static String describe(JsonNode value) {
+    static String describe(JsonNode value) {
         return switch (value.getNodeType()) {
             case ARRAY -> "a list";
             case OBJECT -> "an object";

@@ -66,7 +66,7 @@ public final class TaskRecords {
 
     /**
      * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
-     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?} (unset keys omitted;
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?, sessionId?, fork?, command?, arguments?, files?} (unset keys omitted;
      * {@code expect} is {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it
      * back to an equal task.
      *
@@ -94,7 +94,21 @@ public final class TaskRecords {
             object.put("maxCost", task.maxCost());
         }
         putIfSet(object, "directory", task.directory());
+        putTurn(object, task.turn());
         return object;
+    }
+
+    /** The follow-up and command keys of a task, as {@code TaskTurnFields} reads them back. */
+    private static void putTurn(ObjectNode object, TaskTurn turn) {
+        putIfSet(object, "sessionId", turn.sessionId());
+        if (turn.fork()) {
+            object.put("fork", true);
+        }
+        putIfSet(object, "command", turn.command());
+        putIfSet(object, "arguments", turn.arguments());
+        if (!turn.files().isEmpty()) {
+            turn.files().forEach(object.putArray("files")::add);
+        }
     }
 
     private static void putIfSet(ObjectNode object, String key, String value) {

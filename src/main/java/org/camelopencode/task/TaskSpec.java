@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param directory the directory the agent works in, as the task names it: absolute, or relative to
  *     {@code opencode.workspaces.root} (default the project directory); {@code null} for the server's own directory.
  *     Not checked here: whether it exists and lies inside the root is the dispatcher's check ({@code invalid_task})
+ * @param turn how the turn starts: a session to continue or fork, a slash command, files ({@link TaskTurn#NONE} for a
+ *     fresh session and the prompt; {@code null} means that)
  */
 public record TaskSpec(
         String name,
@@ -40,7 +42,8 @@ public record TaskSpec(
         String stage,
         Long maxTokens,
         Double maxCost,
-        String directory) {
+        String directory,
+        TaskTurn turn) {
 
     /**
      * Validates and normalizes the fields.
@@ -82,6 +85,7 @@ public record TaskSpec(
         if (directory != null && directory.isBlank()) {
             throw new IllegalArgumentException("directory must not be blank");
         }
+        turn = turn == null ? TaskTurn.NONE : turn;
     }
 
     /**
@@ -103,7 +107,7 @@ public record TaskSpec(
      */
     public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
             Duration timeout, String runId, String stage, Long maxTokens, Double maxCost) {
-        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null);
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null, null);
     }
 
     /**
@@ -140,32 +144,32 @@ public record TaskSpec(
 
     /** @return this task with another name; see the canonical constructor for the checks */
     public TaskSpec withName(String newName) {
-        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another prompt */
     public TaskSpec withPrompt(String newPrompt) {
-        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another model ({@code provider/model}, or {@code null} for the default) */
     public TaskSpec withModel(String newModel) {
-        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another agent, or {@code null} for the default */
     public TaskSpec withAgent(String newAgent) {
-        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another session title, or {@code null} */
     public TaskSpec withTitle(String newTitle) {
-        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another expectation; {@code null} re-derives it from the schema */
     public TaskSpec withExpect(Expectation newExpect) {
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /**
@@ -174,37 +178,42 @@ public record TaskSpec(
      */
     public TaskSpec withSchema(JsonNode newSchema) {
         Expectation newExpect = newSchema == null ? expect : Expectation.JSON;
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another deadline (positive), or {@code null} for the default */
     public TaskSpec withTimeout(Duration newTimeout) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task as part of another pipeline run, or {@code null} */
     public TaskSpec withRunId(String newRunId) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task as another pipeline stage, or {@code null} */
     public TaskSpec withStage(String newStage) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another token cap (positive), or {@code null} for the configured default */
     public TaskSpec withMaxTokens(Long newMaxTokens) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, directory, turn);
     }
 
     /** @return this task with another cost cap in USD (positive), or {@code null} for the configured default */
     public TaskSpec withMaxCost(Double newMaxCost) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, directory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, directory, turn);
     }
 
     /** @return this task in another directory (absolute, or relative to the workspaces root), or {@code null} for the server's own */
     public TaskSpec withDirectory(String newDirectory) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newDirectory);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newDirectory, turn);
+    }
+
+    /** @return this task starting its turn another way (session to continue or fork, command, files); {@code null} = none */
+    public TaskSpec withTurn(TaskTurn newTurn) {
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, newTurn);
     }
 
     /** @return the schema as a deep copy, so callers cannot change this task's schema */
