@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's heartbeat: registers it in {@code cluster_nodes} and renews its row and every claim it owns every lease/3
- * ({@link TaskClaims#renew}, one statement for all claims). For a single runner ({@link ClusterNode#clustered()}
- * {@code false}) it first takes over every claim an earlier process left. A failed renewal is logged and retried on
+ * ({@link TaskClaims#renew}, one statement for all claims). At start the claims an earlier process left expire at
+ * once: all of them for a single runner ({@link ClusterNode#clustered()} {@code false}), those under this node's own
+ * id for a clustered one. A failed renewal is logged and retried on
  * the next beat; {@link #status()} tells the health check.
  */
 public final class LeaseHeartbeat implements AutoCloseable {
@@ -39,19 +40,17 @@ public final class LeaseHeartbeat implements AutoCloseable {
     }
 
     /**
-     * Registers the node, takes over an earlier process's claims when it is the only runner, and starts beating.
+     * Registers the node, expires an earlier process's claims (see the class comment), and starts beating.
      *
      * @throws LedgerException when the node cannot be registered
      */
     public synchronized void start() {
         claims.register(node);
         lastRenewal = clock.instant();
-        if (!node.clustered()) {
-            int taken = claims.takeOverAllOthers(node);
-            if (taken > 0) {
-                LOG.info("Cluster: {} task claims left by an earlier run are now node {}'s (one runner: opencode.cluster.enabled=false)",
-                        taken, node.nodeId());
-            }
+        int expired = node.clustered() ? claims.expireOwn(node.nodeId()) : claims.expireAll();
+        if (expired > 0) {
+            LOG.info("Cluster: {} task claims left by an earlier run expired at once ({}): each is taken over when met",
+                    expired, node.clustered() ? "they had this node's id " + node.nodeId() : "the only runner: opencode.cluster.enabled=false");
         }
         beat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "opencode-lease-heartbeat");

@@ -67,7 +67,7 @@ public final class TaskClaims {
                     continue; // released between our INSERT and SELECT: try again
                 }
                 TaskClaim current = held.get();
-                if (current.owner().equals(node.nodeId())) {
+                if (current.live() && current.owner().equals(node.nodeId())) {
                     if (renewOne(connection, taskKey, node, taskBody)) {
                         return new Claim(ClaimState.ALREADY_OWNED, node.nodeId(), leaseOf(connection, taskKey));
                     }
@@ -76,6 +76,7 @@ public final class TaskClaims {
                 if (current.live()) {
                     return new Claim(ClaimState.HELD_BY_LIVE_OWNER, current.owner(), current.leaseUntil());
                 }
+                // expired: taken over, also from an earlier process that had this node's id
                 if (takeOver(connection, taskKey, current.owner(), node)) {
                     return new Claim(ClaimState.TAKEN_OVER, current.owner(), leaseOf(connection, taskKey));
                 }
@@ -141,15 +142,26 @@ public final class TaskClaims {
     }
 
     /**
-     * A single runner's start: every claim of another node was left by a dead earlier process (there is no other
-     * runner), so it becomes this node's at once.
+     * A single runner's start: there is no other runner, so every claim was left by a dead earlier process; they
+     * expire now, and the first delivery (or sweep) of each key takes it over at once.
      *
-     * @param node this node
-     * @return how many claims were taken over
+     * @return how many claims expired
      */
-    public int takeOverAllOthers(ClusterNode node) {
-        return update("UPDATE task_claims SET owner = ?, claimed_at = CURRENT_TIMESTAMP, takeovers = takeovers + 1, lease_until = "
-                + leaseEnd(node.lease()) + " WHERE owner <> ?", "taking over the claims of earlier runs", node.nodeId(), node.nodeId());
+    public int expireAll() {
+        return update("UPDATE task_claims SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE lease_until >= CURRENT_TIMESTAMP",
+                "expiring the claims of earlier runs");
+    }
+
+    /**
+     * A clustered runner's start: claims held under its own node id were left by an earlier process with that id (a
+     * restarted pod); they expire now so they are taken over instead of looking like this process's own.
+     *
+     * @param nodeId this node
+     * @return how many claims expired
+     */
+    public int expireOwn(String nodeId) {
+        return update("UPDATE task_claims SET lease_until = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE owner = ? AND lease_until >= CURRENT_TIMESTAMP",
+                "expiring the claims an earlier process of node " + nodeId + " left", nodeId);
     }
 
     /**

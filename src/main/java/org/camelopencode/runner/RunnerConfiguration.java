@@ -53,6 +53,9 @@ public class RunnerConfiguration implements CamelConfiguration {
                     settings.require("opencode.approvals.reply-queue"));
         }
         bindSteps(context, settings);
+        if (settings.isTrue("opencode.kafka.enabled")) {
+            context.addService(new KafkaTakeOverSweep(context, component));
+        }
         context.addService(clusterService(settings));
         PlaybookSettings.bind(context, settings);
         // Status page (routes/status.yaml): the recorder sees every opencode:dispatch attempt, whatever route sends it.

@@ -176,14 +176,19 @@ class TaskClaimsTest {
     }
 
     @Test
-    void aSingleRunnerTakesOverTheClaimsOfItsEarlierProcessesAtOnce() {
+    void aSingleRunnerExpiresEveryEarlierClaimAndAClusteredOneOnlyThoseOfItsOwnId() {
         first.claims().claim("left-1", ALPHA, null, null, null);
         first.claims().claim("left-2", BETA, null, null, null);
         ClusterNode restarted = new ClusterNode("restarted", Duration.ofMinutes(1), null, false);
-        first.claims().claim("mine", restarted, null, null, null);
 
-        assertThat(second.claims().takeOverAllOthers(restarted)).isEqualTo(2);
-        assertThat(second.claims().claims()).extracting(TaskClaim::owner).containsOnly("restarted");
-        assertThat(second.claims().claim("left-1", restarted, null, null, null).state()).isEqualTo(ClaimState.ALREADY_OWNED);
+        assertThat(second.claims().expireOwn("alpha")).isEqualTo(1);
+        assertThat(second.claims().expired()).extracting(TaskClaim::taskKey).containsExactly("left-1");
+        assertThat(first.claims().claim("left-1", ALPHA, null, null, null).state())
+                .as("an expired claim under its own id is taken over, not renewed as if this process held it")
+                .isEqualTo(ClaimState.TAKEN_OVER);
+
+        assertThat(second.claims().expireAll()).isEqualTo(2);
+        assertThat(second.claims().claim("left-2", restarted, null, null, null).state()).isEqualTo(ClaimState.TAKEN_OVER);
+        assertThat(second.claims().claim("left-2", restarted, null, null, null).state()).isEqualTo(ClaimState.ALREADY_OWNED);
     }
 }
