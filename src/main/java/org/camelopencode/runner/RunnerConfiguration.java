@@ -53,6 +53,15 @@ public class RunnerConfiguration implements CamelConfiguration {
                     settings.require("opencode.approvals.reply-queue"));
         }
         bindSteps(context, settings);
+        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component));
+        boolean sharedInbox = settings.isTrue("opencode.inbox.shared");
+        // routes/file-drop.yaml reads its readLock from this key (derived from opencode.inbox.shared unless set).
+        if (settings.get("opencode.inbox.read-lock") == null) {
+            context.getPropertiesComponent().addOverrideProperty("opencode.inbox.read-lock", sharedInbox ? "idempotent-changed" : "changed");
+        }
+        if (sharedInbox) {
+            LOG.info("File drop: shared inbox: each file is locked in the ledger (readLock=idempotent-changed), one runner takes it");
+        }
         if (settings.isTrue("opencode.kafka.enabled")) {
             context.addService(new KafkaTakeOverSweep(context, component));
         }

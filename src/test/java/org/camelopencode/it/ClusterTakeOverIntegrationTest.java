@@ -15,13 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.main.Main;
 import org.camelopencode.client.OpenCodeClient;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.camelopencode.component.ClusterLeaseHealthCheck;
 import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.runner.StatusPage;
 import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchOptions;
 import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.Dispatcher;
 import org.camelopencode.ledger.ClaimState;
 import org.camelopencode.ledger.ClusterNode;
+import org.camelopencode.ledger.ClusterView;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.DispatchStatus;
 import org.camelopencode.ledger.TaskKeys;
@@ -146,6 +151,25 @@ class ClusterTakeOverIntegrationTest {
             assertThat(claim.owner()).isEqualTo("alpha");
             assertThat(claim.takeovers()).isZero();
         });
+
+        // the view: opencode:cluster, the status page's snapshot and beta's lease health check
+        ClusterView view = beta.getCamelContext().createProducerTemplate().requestBody("opencode:cluster", null, ClusterView.class);
+        assertThat(view.nodeId()).isEqualTo("beta");
+        assertThat(view.clustered()).isTrue();
+        assertThat(view.nodes()).extracting(ClusterView.Node::nodeId).contains("alpha", "beta");
+        ClusterView.Node alphaNode = view.nodes().stream().filter(node -> node.nodeId().equals("alpha")).findFirst().orElseThrow();
+        assertThat(alphaNode.live()).isTrue();
+        assertThat(alphaNode.renewals()).as("alpha's heartbeat beat during the wait").isPositive();
+        assertThat(alphaNode.tasks()).extracting(ClusterView.Task::taskKey).containsExactly(key);
+        StatusPage status = beta.getCamelContext().getRegistry().lookupByNameAndType("opencodeStatus", StatusPage.class);
+        assertThat(status.snapshot().cluster().nodes()).extracting(ClusterView.Node::nodeId).contains("alpha", "beta");
+        assertThat(status.api()).contains("\"cluster\"", "\"leaseUntil\"", key);
+        HealthCheck lease = HealthCheckHelper.getHealthCheck(beta.getCamelContext(), ClusterLeaseHealthCheck.ID);
+        assertThat(lease).as("registered with the first opencode: producer").isNotNull();
+        HealthCheck.Result leaseResult = lease.call();
+        assertThat(leaseResult.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(leaseResult.getDetails()).containsEntry("nodeId", "beta").containsKeys("renewals", "lastRenewal", "leaseUntil");
+        assertThat((Long) leaseResult.getDetails().get("renewals")).isPositive();
 
         assertThat(ledger.claims().release(key, "alpha")).isEqualTo(1);
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
