@@ -57,7 +57,8 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         }
         String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
-            escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip());
+            escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip(),
+                    endpoint.getComponent().getClusterNode().nodeId());
         }
         dispatch = new DispatchOperation(endpoint, cli, escalation);
     }
