@@ -75,6 +75,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": getOrCreateCliConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
+        case "directory": getOrCreateConfiguration(target).setDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
@@ -143,6 +144,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": getOrCreateConfiguration(target).setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspacesroot":
+        case "workspacesRoot": getOrCreateConfiguration(target).setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -181,6 +184,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": return java.lang.String.class;
         case "configuration": return org.camelopencode.component.OpenCodeConfiguration.class;
+        case "directory": return java.lang.String.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
@@ -249,6 +253,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "workspacesroot":
+        case "workspacesRoot": return java.lang.String.class;
         default: return null;
         }
     }
@@ -288,6 +294,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": return getOrCreateCliConfiguration(target).getCliStateDirectory();
         case "configuration": return target.getConfiguration();
+        case "directory": return getOrCreateConfiguration(target).getDirectory();
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
@@ -356,6 +363,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": return getOrCreateConfiguration(target).getTitle();
         case "transport": return getOrCreateConfiguration(target).getTransport();
         case "username": return getOrCreateConfiguration(target).getUsername();
+        case "workspacesroot":
+        case "workspacesRoot": return getOrCreateConfiguration(target).getWorkspacesRoot();
         default: return null;
         }
     }

@@ -48,6 +48,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": target.getCliConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
         case "cliStateDirectory": target.getCliConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "directory": target.getConfiguration().setDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -92,6 +93,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": target.getConfiguration().setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspacesroot":
+        case "workspacesRoot": target.getConfiguration().setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -124,6 +127,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": return java.lang.String.class;
         case "clistatedirectory":
         case "cliStateDirectory": return java.lang.String.class;
+        case "directory": return java.lang.String.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "exceptionhandler":
@@ -168,6 +172,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "workspacesroot":
+        case "workspacesRoot": return java.lang.String.class;
         default: return null;
         }
     }
@@ -201,6 +207,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": return target.getCliConfiguration().getCliSession();
         case "clistatedirectory":
         case "cliStateDirectory": return target.getCliConfiguration().getCliStateDirectory();
+        case "directory": return target.getConfiguration().getDirectory();
         case "eventtypes":
         case "eventTypes": return target.getConfiguration().getEventTypes();
         case "exceptionhandler":
@@ -245,6 +252,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": return target.getConfiguration().getTitle();
         case "transport": return target.getConfiguration().getTransport();
         case "username": return target.getConfiguration().getUsername();
+        case "workspacesroot":
+        case "workspacesRoot": return target.getConfiguration().getWorkspacesRoot();
         default: return null;
         }
     }

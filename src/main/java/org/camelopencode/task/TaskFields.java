@@ -17,7 +17,8 @@ final class TaskFields {
 
     /** Every key a task file may use, in the order error messages list them. */
     static final List<String> ALLOWED_KEYS =
-            List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage", "maxTokens", "maxCost");
+            List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage", "maxTokens", "maxCost",
+                    "directory");
 
     /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
     private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
@@ -47,7 +48,7 @@ final class TaskFields {
         }
         return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
                 expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"),
-                maxTokens(fields), maxCost(fields));
+                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"));
     }
 
     private static Long maxTokens(ObjectNode fields) {

@@ -66,7 +66,7 @@ public final class TaskRecords {
 
     /**
      * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
-     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?} (unset keys omitted;
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?} (unset keys omitted;
      * {@code expect} is {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it
      * back to an equal task.
      *
@@ -93,6 +93,7 @@ public final class TaskRecords {
         if (task.maxCost() != null) {
             object.put("maxCost", task.maxCost());
         }
+        putIfSet(object, "directory", task.directory());
         return object;
     }
 
