@@ -31,6 +31,9 @@ import org.camelopencode.observe.DispatchTracing;
  */
 final class DispatchOperation {
 
+    /** Exchange property: the claim's release is registered on this exchange. */
+    private static final String CLAIM_RELEASE = "CamelOpenCodeClaimRelease";
+
     private final OpenCodeEndpoint endpoint;
     private final CliTransport cli;
     private final EndpointEscalation escalation;
@@ -68,7 +71,11 @@ final class DispatchOperation {
         AttemptListener history = AttemptHistory.recorder(exchange, request.model(), Instant.now(), request.turn().sessionId());
         DispatchLedger ledger = endpoint.getComponent().getLedger();
         LedgerAttempt recorded = ledger == null ? null
-                : LedgerAttempt.forTask(ledger, message.getHeader(OpenCodeConstants.TASK_KEY, String.class), taskName, request.stage());
+                : LedgerAttempt.forTask(ledger, endpoint.getComponent().getClusterNode(),
+                        message.getHeader(OpenCodeConstants.TASK_KEY, String.class), taskName, request.stage());
+        if (recorded != null) {
+            releaseClaimWhenDone(exchange, recorded);
+        }
         Optional<DispatchResult> answered = recorded == null ? Optional.empty() : recorded.recordedResult();
         if (answered.isPresent()) {
             history.completed(answered.get());
@@ -88,6 +95,23 @@ final class DispatchOperation {
             }
         });
         return false;
+    }
+
+    /**
+     * The task's claim is this node's from its first attempt until the exchange is done (its record written, or the
+     * task handed back): registered once per exchange, so retries of the playbook keep it.
+     */
+    private static void releaseClaimWhenDone(Exchange exchange, LedgerAttempt recorded) {
+        if (exchange.getProperty(CLAIM_RELEASE, false, Boolean.class)) {
+            return;
+        }
+        exchange.setProperty(CLAIM_RELEASE, true);
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                recorded.release();
+            }
+        });
     }
 
     /** The attempt's observers, in the order they are told: history, metrics, trace, ledger. */
@@ -115,9 +139,16 @@ final class DispatchOperation {
         Supplier<CompletableFuture<DispatchResult>> fresh = () -> throughCli ? cli.dispatch(exchange, request, listener)
                 : endpoint.servers().dispatch(request, listener);
         try {
-            return recorded == null ? fresh.get() : recorded.start(endpoint.servers(), request, !throughCli, fresh);
+            return recorded == null ? fresh.get() : recorded.start(endpoint.servers(), request, !throughCli, fresh, this::countTakeover);
         } catch (RuntimeException notStarted) {
             return CompletableFuture.failedFuture(notStarted);
+        }
+    }
+
+    private void countTakeover() {
+        DispatchMetrics metrics = endpoint.getComponent().dispatchMetrics();
+        if (metrics != null) {
+            metrics.takeover();
         }
     }
 

@@ -12,16 +12,25 @@ import org.camelopencode.interaction.PendingInteraction;
  * {@link PendingInteraction#toJson()} as text; headers {@code CamelOpenCodeRequestId},
  * {@code CamelOpenCodeSessionId}, {@code CamelOpenCodeInteractionType}, {@code CamelOpenCodeExpiresAt}
  * and {@code JMSExpiration} (epoch milliseconds; a JMS endpoint with {@code preserveMessageQos=true}
- * gives the message that time to live, so nobody sees it after the dispatch stopped waiting).
+ * gives the message that time to live, so nobody sees it after the dispatch stopped waiting), and
+ * {@code OpenCodeNodeId} (also the body's {@code node}): the runner that owns the waiting session, unique across the
+ * runners of a cluster where server names such as {@code instance-1} are not.
  */
 final class EndpointEscalation implements Escalation, AutoCloseable {
 
     private final ProducerTemplate template;
     private final String endpointUri;
+    private final String nodeId;
 
-    EndpointEscalation(CamelContext context, String endpointUri) {
+    /**
+     * @param context the context whose producer template sends
+     * @param endpointUri the approval endpoint
+     * @param nodeId the node id of this runner (the owner of the waiting sessions), written into each escalation
+     */
+    EndpointEscalation(CamelContext context, String endpointUri, String nodeId) {
         this.template = context.createProducerTemplate();
         this.endpointUri = endpointUri;
+        this.nodeId = nodeId;
     }
 
     @Override
@@ -32,7 +41,8 @@ final class EndpointEscalation implements Escalation, AutoCloseable {
         headers.put(OpenCodeConstants.INTERACTION_TYPE, pending.type());
         headers.put(OpenCodeConstants.EXPIRES_AT, pending.expiresAt().toEpochMilli());
         headers.put("JMSExpiration", pending.expiresAt().toEpochMilli());
-        template.sendBodyAndHeaders(endpointUri, pending.toJson().toString(), headers);
+        headers.put(OpenCodeConstants.NODE_ID, nodeId);
+        template.sendBodyAndHeaders(endpointUri, pending.toJson().put("node", nodeId).toString(), headers);
     }
 
     @Override

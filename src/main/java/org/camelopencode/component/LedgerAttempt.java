@@ -9,9 +9,13 @@ import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.ledger.Claim;
+import org.camelopencode.ledger.ClaimState;
+import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.ledger.LedgerException;
+import org.camelopencode.ledger.TaskClaimedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,36 +23,48 @@ import org.slf4j.LoggerFactory;
  * One {@code opencode:dispatch} attempt of a task with a key, as the ledger sees it: answered from its recorded result,
  * re-attached to the session a dead runner left running, or begun and recorded from its session to its outcome. As an
  * {@link AttemptListener} it records the session when the dispatcher created it and the outcome when the attempt ended.
+ *
+ * <p>Before anything runs, this node claims the key ({@link org.camelopencode.ledger.TaskClaims#claim}): a key another
+ * runner holds with a live lease is waited for up to {@link ClusterNode#claimWait()} (then it is answered from the
+ * result that runner recorded, or taken over when its lease expired), and past that wait the attempt fails with
+ * {@link TaskClaimedException} without dispatching. A taken-over key re-attaches the session its dead owner recorded.
+ * The claim is released by {@link #release()} when the exchange is done (the record written), not between retries.
  */
 final class LedgerAttempt implements AttemptListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerAttempt.class);
 
     private final DispatchLedger ledger;
+    private final ClusterNode node;
+    private final String baseKey;
     private final String taskKey;
     private final String taskName;
     private volatile long entryId = -1;
     private volatile boolean recordsSession;
+    private volatile boolean answeredFromRecord;
 
-    private LedgerAttempt(DispatchLedger ledger, String taskKey, String taskName) {
+    private LedgerAttempt(DispatchLedger ledger, ClusterNode node, String baseKey, String taskKey, String taskName) {
         this.ledger = ledger;
+        this.node = node;
+        this.baseKey = baseKey;
         this.taskKey = taskKey;
         this.taskName = taskName;
     }
 
     /**
      * @param ledger the component's ledger, or {@code null}
+     * @param node this runner in the cluster (its claims' owner and lease)
      * @param taskKey the {@code CamelOpenCodeTaskKey} header, or {@code null}
      * @param taskName the task's name, or {@code null}
      * @param stage the stage of a multi-stage run, or {@code null}: each stage of one task is its own ledger key
      * @return the attempt, or {@code null} when there is no ledger or no key (then nothing is recorded)
      */
-    static LedgerAttempt forTask(DispatchLedger ledger, String taskKey, String taskName, String stage) {
+    static LedgerAttempt forTask(DispatchLedger ledger, ClusterNode node, String taskKey, String taskName, String stage) {
         if (ledger == null || taskKey == null || taskKey.isBlank()) {
             return null;
         }
         String key = stage == null || stage.isBlank() ? taskKey.strip() : taskKey.strip() + "#stage:" + stage.strip();
-        return new LedgerAttempt(ledger, key, taskName);
+        return new LedgerAttempt(ledger, node, taskKey.strip(), key, taskName);
     }
 
     /** @return the result recorded when this task already completed (a redelivery: no new session is started) */
@@ -67,11 +83,23 @@ final class LedgerAttempt implements AttemptListener {
      * @param request the attempt
      * @param recordsSession whether the attempt runs on a server (the CLI transport has no session to re-attach to)
      * @param fresh starts a fresh attempt
+     * @param takenOver told when this node took the key over from a runner whose lease expired
      * @return the attempt's outcome
-     * @throws org.camelopencode.ledger.LedgerException when the entry cannot be written
+     * @throws org.camelopencode.ledger.LedgerException when the claim or the entry cannot be written
+     * @throws TaskClaimedException when another runner still holds the key after the wait (nothing started)
      */
     CompletableFuture<DispatchResult> start(OpenCodeServers servers, DispatchRequest request, boolean recordsSession,
-            Supplier<CompletableFuture<DispatchResult>> fresh) {
+            Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
+        boolean waited = claim(takenOver);
+        if (waited) {
+            Optional<LedgerEntry> completed = ledger.findCompleted(taskKey);
+            if (completed.isPresent()) {
+                answeredFromRecord = true;
+                LOG.info("Task {} (key {}) was completed by the runner that held it, in session {}: answering its recorded result",
+                        label(), taskKey, completed.get().sessionId());
+                return CompletableFuture.completedFuture(completed.get().result());
+            }
+        }
         Optional<LedgerEntry> running = ledger.findRunning(taskKey);
         if (running.isPresent() && running.get().sessionId() != null && recordsSession) {
             LedgerEntry entry = running.get();
@@ -85,6 +113,53 @@ final class LedgerAttempt implements AttemptListener {
         entryId = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model());
         this.recordsSession = recordsSession;
         return fresh.get();
+    }
+
+    /**
+     * Claims the key for this node, waiting while a live owner holds it.
+     *
+     * @return whether it waited for another runner (which may have completed the task meanwhile)
+     */
+    private boolean claim(Runnable takenOver) {
+        long deadline = System.nanoTime() + node.claimWait().toNanos();
+        boolean waited = false;
+        Claim claim = ledger.claims().claim(taskKey, node, taskName, null, null);
+        while (!claim.state().mayRun()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TaskClaimedException(taskKey, claim.owner(), claim.leaseUntil());
+            }
+            if (!waited) {
+                LOG.info("Task {} (key {}) is running on node {} (lease until {}): waiting up to {} for it to finish or its lease"
+                        + " to expire", label(), taskKey, claim.owner(), claim.leaseUntil(), node.claimWait());
+                waited = true;
+            }
+            pause(Math.min(left, Math.min(node.renewEvery().toNanos(), 1_000_000_000L)), claim);
+            claim = ledger.claims().claim(taskKey, node, taskName, null, null);
+        }
+        if (claim.state() == ClaimState.TAKEN_OVER) {
+            LOG.info("Task {} (key {}): took it over from node {}, whose lease expired", label(), taskKey, claim.owner());
+            takenOver.run();
+        }
+        return waited;
+    }
+
+    private void pause(long nanos, Claim held) {
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new TaskClaimedException(taskKey, held.owner(), held.leaseUntil());
+        }
+    }
+
+    /** Releases this node's claim of the task and its stages (the exchange is done); a ledger error is logged. */
+    void release() {
+        try {
+            ledger.claims().release(baseKey, node.nodeId());
+        } catch (LedgerException failure) {
+            LOG.warn("Task {}: its claim could not be released (its lease expires instead): {}", label(), failure.getMessage());
+        }
     }
 
     /** Records the new session of a fresh attempt on a server (a ledger error is logged, not thrown). */
@@ -103,6 +178,9 @@ final class LedgerAttempt implements AttemptListener {
     /** @param result the attempt's result, recorded with its tokens and cost (a ledger error is logged, not thrown) */
     @Override
     public void completed(DispatchResult result) {
+        if (answeredFromRecord) {
+            return;
+        }
         try {
             ledger.complete(entryId, result);
         } catch (LedgerException failure) {
@@ -113,6 +191,9 @@ final class LedgerAttempt implements AttemptListener {
     /** @param failure the attempt's failure, recorded with its kind, reason, tokens and cost (a ledger error is logged) */
     @Override
     public void failed(OpenCodeFailureException failure) {
+        if (answeredFromRecord) {
+            return;
+        }
         failQuietly(entryId, failure.getKind(), failure.getReason(), failure.getTokens(), failure.getCost());
     }
 

@@ -13,7 +13,9 @@ import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.service.ServiceHelper;
 import org.camelopencode.client.ServerEndpoint;
 import org.camelopencode.dispatch.DispatchProgress;
+import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
+import org.camelopencode.ledger.LeaseHeartbeat;
 import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 import org.camelopencode.observe.MeterRegistryLookup;
@@ -57,6 +59,8 @@ public class OpenCodeComponent extends DefaultComponent {
     private volatile FleetServers fleetServers;
     private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
     private volatile DispatchLedger ledger;
+    private volatile ClusterNode clusterNode = ClusterNode.single();
+    private volatile LeaseHeartbeat heartbeat;
     private volatile DispatchTracing tracing;
     private volatile DispatchMetrics metrics;
     private ProgressLogger progressLogger;
@@ -176,6 +180,8 @@ public class OpenCodeComponent extends DefaultComponent {
         super.doStart();
         if (ledger != null) {
             LedgerRecovery.logUnfinished(ledger);
+            heartbeat = new LeaseHeartbeat(ledger.claims(), clusterNode, java.time.Clock.systemUTC());
+            heartbeat.start();
         }
         if (progressInterval != null && !progressInterval.isZero()) {
             progressLogger = new ProgressLogger(getCamelContext(), org.camelopencode.task.Durations.requirePositive(progressInterval,
@@ -217,6 +223,10 @@ public class OpenCodeComponent extends DefaultComponent {
                 }
             }
             closeWithComponent.clear();
+            if (heartbeat != null) {
+                heartbeat.close();
+                heartbeat = null;
+            }
             if (ledger != null) {
                 ledger.close();
             }
@@ -267,6 +277,24 @@ public class OpenCodeComponent extends DefaultComponent {
      */
     public void setLedger(DispatchLedger ledger) {
         this.ledger = ledger;
+    }
+
+    /** @return this runner in the cluster: the owner of its task claims and their lease (default: one runner, host + pid) */
+    public ClusterNode getClusterNode() {
+        return clusterNode;
+    }
+
+    /**
+     * @param clusterNode this runner in the cluster ({@code opencode.cluster.*}, README "Running several runners"); set
+     *     before the component starts
+     */
+    public void setClusterNode(ClusterNode clusterNode) {
+        this.clusterNode = java.util.Objects.requireNonNull(clusterNode, "clusterNode");
+    }
+
+    /** @return the lease heartbeat while the component runs with a ledger, else {@code null} */
+    public LeaseHeartbeat getHeartbeat() {
+        return heartbeat;
     }
 
     /** @return the default options that every endpoint copies */

@@ -19,6 +19,8 @@ public final class OpenCodeConstants {
     public static final String REQUEST_ID = "CamelOpenCodeRequestId";
     @Metadata(description = "Escalations: permission or question.", javaType = "String")
     public static final String INTERACTION_TYPE = "CamelOpenCodeInteractionType";
+    @Metadata(description = "Escalations: the node id (opencode.cluster.node-id) of the runner that owns the waiting session; the JSON body has it as node. Named without the Camel prefix so JMS keeps it.", javaType = "String")
+    public static final String NODE_ID = "OpenCodeNodeId";
     @Metadata(description = "Escalations: when the dispatch stops waiting for the approval, epoch milliseconds (also set as JMSExpiration).", javaType = "Long")
     public static final String EXPIRES_AT = "CamelOpenCodeExpiresAt";
     @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created. events: the event's session (unset for server-wide events).", javaType = "String")

@@ -43,6 +43,12 @@ public enum OpenCodeOperation {
      * failure kind, model, tokens, cost, times). Fails when the component has no ledger.
      */
     ledger,
+    /**
+     * The runners sharing the ledger (README "Running several runners"): out: a
+     * {@link org.camelopencode.ledger.ClusterView} (this runner's node id, every node with its lease, last renewal,
+     * renewals and the task keys it owns). Fails when the component has no ledger.
+     */
+    cluster,
     /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
     events
 }

@@ -49,12 +49,16 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         cli = new CliTransport(endpoint);
         // Here, not in the component's start: camel-main replaces the health registry after the routes are initialised.
         OpenCodeServerHealthChecks.registerOnce(endpoint.getComponent());
+        if (endpoint.getComponent().getLedger() != null) {
+            ClusterLeaseHealthCheck.registerOnce(endpoint.getComponent());
+        }
         if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
             endpoint.servers().primaryConnection();
         }
         String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
-            escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip());
+            escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip(),
+                    endpoint.getComponent().getClusterNode().nodeId());
         }
         dispatch = new DispatchOperation(endpoint, cli, escalation);
     }
@@ -140,6 +144,8 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         switch (operation) {
             case fleet -> message.setBody(endpoint.getComponent().fleetStatus());
             case ledger -> message.setBody(ledgerHistory(exchange));
+            case cluster -> message.setBody(org.camelopencode.ledger.ClusterView.of(requireLedger("cluster"),
+                    endpoint.getComponent().getClusterNode()));
             case approve -> {
                 Approval approval = Approval.parse(approvalJson(exchange));
                 message.setHeader(OpenCodeConstants.REQUEST_ID, approval.requestId());
@@ -194,13 +200,18 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
 
     /** The ledger's latest entries: as many as the body says, else the {@code limit} option, else 50. */
     private java.util.List<org.camelopencode.ledger.LedgerEntry> ledgerHistory(Exchange exchange) {
-        org.camelopencode.ledger.DispatchLedger ledger = endpoint.getComponent().getLedger();
-        if (ledger == null) {
-            throw new IllegalStateException("opencode:ledger needs the dispatch ledger: none is configured (opencode.ledger.enabled)");
-        }
+        org.camelopencode.ledger.DispatchLedger ledger = requireLedger("ledger");
         Integer fromBody = exchange.getMessage().getBody(Integer.class);
         Integer option = endpoint.getConfiguration().getLimit();
         return ledger.recent(fromBody != null ? fromBody : option != null ? option : 50);
+    }
+
+    private org.camelopencode.ledger.DispatchLedger requireLedger(String operation) {
+        org.camelopencode.ledger.DispatchLedger ledger = endpoint.getComponent().getLedger();
+        if (ledger == null) {
+            throw new IllegalStateException("opencode:" + operation + " needs the dispatch ledger: none is configured (opencode.ledger.enabled)");
+        }
+        return ledger;
     }
 
     private static JsonNode approvalJson(Exchange exchange) {

@@ -39,6 +39,7 @@ public final class DispatchLedger implements AutoCloseable {
 
     private final DataSource dataSource;
     private final AutoCloseable closer;
+    private final TaskClaims claims;
 
     /**
      * Uses a data source and migrates its schema.
@@ -54,6 +55,12 @@ public final class DispatchLedger implements AutoCloseable {
         this.dataSource = dataSource;
         this.closer = closer;
         migrate();
+        this.claims = new TaskClaims(dataSource);
+    }
+
+    /** @return the claims of running task keys across runners sharing this database, and the runners' heartbeats */
+    public TaskClaims claims() {
+        return claims;
     }
 
     /**
@@ -64,8 +71,15 @@ public final class DispatchLedger implements AutoCloseable {
      * @throws LedgerException when the database cannot be opened or migrated (the message names the URL, never the password)
      */
     public static DispatchLedger open(LedgerSettings settings) {
-        DataSource source = settings.dataSource();
-        AutoCloseable closer = source instanceof org.h2.jdbcx.JdbcConnectionPool pool ? pool::dispose : null;
+        DataSource source;
+        try {
+            source = settings.dataSource();
+        } catch (RuntimeException unreachable) {
+            throw new LedgerException("the ledger's database " + settings.url() + " could not be opened: " + unreachable.getMessage(),
+                    unreachable);
+        }
+        AutoCloseable closer = source instanceof org.h2.jdbcx.JdbcConnectionPool pool ? pool::dispose
+                : source instanceof AutoCloseable closeable ? closeable : null;
         try {
             DispatchLedger ledger = new DispatchLedger(source, closer);
             LOG.info("Dispatch ledger: {}", settings.url());

@@ -1,11 +1,7 @@
 package org.camelopencode.ledger;
 
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -41,72 +37,27 @@ public record LedgerSettings(String url, String username, String password) {
     }
 
     /**
-     * @return a data source: an H2 connection pool (keeps the embedded database open between statements), else one
-     *     that opens connections through {@link DriverManager}
+     * @return a data source: an H2 connection pool (keeps the embedded database open between statements), else a
+     *     HikariCP pool (at most 8 connections; a claim per task must not open a connection each time) over any JDBC
+     *     driver on the class path; close either to release the database
      */
     DataSource dataSource() {
         if (isH2()) {
             return JdbcConnectionPool.create(url, username == null ? "" : username, password == null ? "" : password);
         }
-        return new DriverManagerDataSource(url, username, password);
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("opencode-ledger");
+        pool.setJdbcUrl(url);
+        pool.setUsername(username);
+        pool.setPassword(password);
+        pool.setMaximumPoolSize(8);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(10_000);
+        return new HikariDataSource(pool);
     }
 
     @Override
     public String toString() {
         return "LedgerSettings[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***") + "]";
-    }
-
-    /** The smallest data source over {@link DriverManager}: any JDBC driver on the class path. */
-    private record DriverManagerDataSource(String url, String username, String password) implements DataSource {
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return DriverManager.getConnection(url, username, password);
-        }
-
-        @Override
-        public Connection getConnection(String otherUser, String otherPassword) throws SQLException {
-            return DriverManager.getConnection(url, otherUser, otherPassword);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return DriverManager.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            DriverManager.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            DriverManager.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return DriverManager.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
-
-        @Override
-        public String toString() {
-            return "DriverManagerDataSource[" + url + "]";
-        }
     }
 }

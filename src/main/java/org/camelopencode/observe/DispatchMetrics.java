@@ -18,6 +18,7 @@ import org.camelopencode.dispatch.AttemptListener;
  *   <li>{@code opencode.dispatches.inflight} gauge: attempts started and not decided; {@code opencode_dispatches_inflight}</li>
  *   <li>{@code opencode.dispatch.duration} timer, tags {@code outcome} and {@code kind}: wall time from dispatch to the
  *       gate's verdict; {@code opencode_dispatch_duration_seconds_*}</li>
+ *   <li>{@code opencode_takeovers_total}: claims taken over from a runner whose lease expired</li>
  * </ul>
  * One attempt counts once: a task the playbook retries three times counts three dispatches.
  */
@@ -31,6 +32,13 @@ public final class DispatchMetrics {
         this.registry = registry;
         Gauge.builder("opencode.dispatches.inflight", inFlight, AtomicInteger::get)
                 .description("opencode:dispatch attempts started and not decided yet").register(registry);
+    }
+
+    /** This runner took over the claim of a task whose owner's lease expired ({@code opencode_takeovers_total}). */
+    public void takeover() {
+        Counter.builder("opencode.takeovers")
+                .description("task claims this runner took over from a runner whose lease expired (README \"Running several runners\")")
+                .register(registry).increment();
     }
 
     /**

@@ -1,11 +1,13 @@
 package org.camelopencode.runner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LedgerSettings;
 import org.camelopencode.task.Durations.BareNumber;
@@ -51,6 +53,18 @@ public class RunnerConfiguration implements CamelConfiguration {
                     settings.require("opencode.approvals.reply-queue"));
         }
         bindSteps(context, settings);
+        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component));
+        boolean sharedInbox = settings.isTrue("opencode.inbox.shared");
+        // routes/file-drop.yaml reads its readLock from this key (derived from opencode.inbox.shared unless set).
+        if (settings.get("opencode.inbox.read-lock") == null) {
+            context.getPropertiesComponent().addOverrideProperty("opencode.inbox.read-lock", sharedInbox ? "idempotent-changed" : "changed");
+        }
+        if (sharedInbox) {
+            LOG.info("File drop: shared inbox: each file is locked in the ledger (readLock=idempotent-changed), one runner takes it");
+        }
+        if (settings.isTrue("opencode.kafka.enabled")) {
+            context.addService(new KafkaTakeOverSweep(context, component));
+        }
         context.addService(clusterService(settings));
         PlaybookSettings.bind(context, settings);
         // Status page (routes/status.yaml): the recorder sees every opencode:dispatch attempt, whatever route sends it.
@@ -99,6 +113,19 @@ public class RunnerConfiguration implements CamelConfiguration {
         }
         component.setLedger(DispatchLedger.open(new LedgerSettings(url, settings.get("opencode.ledger.username"),
                 settings.get("opencode.ledger.password"))));
+        component.setClusterNode(clusterNode(settings));
+    }
+
+    /**
+     * The {@code opencode.cluster.*} keys of the claims (README "Running several runners"): node id (blank = host +
+     * pid), lease, claim wait (blank = 2 x lease) and whether other runners share the ledger.
+     */
+    static ClusterNode clusterNode(RunnerProperties settings) {
+        String nodeId = settings.get("opencode.cluster.node-id");
+        Duration lease = settings.requireDuration("opencode.cluster.lease", BareNumber.SECONDS);
+        Duration wait = settings.duration("opencode.cluster.claim-wait", BareNumber.SECONDS).orElse(null);
+        return new ClusterNode(nodeId == null ? ClusterNode.defaultNodeId() : nodeId, lease, wait,
+                settings.isTrue("opencode.cluster.enabled"));
     }
 
     /** @return the key's folder as an absolute path, or {@code (key unset)} */

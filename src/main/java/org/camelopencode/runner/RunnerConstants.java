@@ -60,6 +60,15 @@ public final class RunnerConstants {
      */
     public static final String APPROVAL_ERROR = "OpenCodeApprovalError";
 
+    /**
+     * Exchange property, a {@code Boolean}: whether the Kafka consumer hands the record to the worker route
+     * ({@code routes/kafka.yaml}); {@code false} when its key runs elsewhere, already runs here, or completed.
+     */
+    public static final String KAFKA_HAND_OVER = "CamelOpenCodeKafkaHandOver";
+
+    /** The worker route's endpoint of Kafka tasks (claimed records and swept take-overs), {@code routes/kafka.yaml}. */
+    public static final String KAFKA_WORK = "seda:opencode-kafka-work";
+
     private RunnerConstants() {
     }
 }

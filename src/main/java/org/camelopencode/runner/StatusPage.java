@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.ledger.ClusterView;
 
 /**
  * The runner's status page (routes/status.yaml, bound as {@code opencodeStatus}): {@code GET /status} serves the page
@@ -53,7 +54,8 @@ public final class StatusPage {
         return new StatusSnapshot(clock.instant().toString(),
                 component.fleetStatus().stream().map(StatusSnapshot.Server::of).toList(),
                 component.inFlightProgress().stream().map(StatusSnapshot.Running::of).toList(),
-                recorder.recent(), recorder.totals(), StatusRecorder.BUCKET_SECONDS, recorder.timeline());
+                recorder.recent(), recorder.totals(), StatusRecorder.BUCKET_SECONDS, recorder.timeline(),
+                component.getLedger() == null ? null : ClusterView.of(component.getLedger(), component.getClusterNode()));
     }
 
     /**

@@ -16,9 +16,11 @@ import org.camelopencode.server.InstanceReport;
  * @param totals counts and spend since the runner started
  * @param bucketSeconds width of one {@code timeline} bucket
  * @param timeline completions, failures and spend per bucket, oldest first
+ * @param cluster the runners sharing the ledger and the task keys each runs ({@link org.camelopencode.ledger.ClusterView}), or {@code null}
+ *     without a ledger
  */
 public record StatusSnapshot(String generatedAt, List<Server> servers, List<Running> inFlight, List<Finished> recent,
-                             Totals totals, int bucketSeconds, List<Bucket> timeline) {
+                             Totals totals, int bucketSeconds, List<Bucket> timeline, org.camelopencode.ledger.ClusterView cluster) {
 
     /**
      * One OpenCode server, from an {@link InstanceReport}.

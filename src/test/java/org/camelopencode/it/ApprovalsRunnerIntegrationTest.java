@@ -229,6 +229,9 @@ class ApprovalsRunnerIntegrationTest {
         assertThat(escalation.path("patterns").toString()).contains("echo escalated");
         assertThat(escalation.path("rule").asText()).isEqualTo("bash:echo *=escalate");
         assertThat(escalation.path("sessionTitle").asText()).startsWith("a-escalate [");
+        assertThat(escalation.path("node").asText()).as("the owning runner's node id (default host-pid)")
+                .isEqualTo(runner.getCamelContext().getComponent("opencode", org.camelopencode.component.OpenCodeComponent.class)
+                        .getClusterNode().nodeId());
         JsonNode record = awaitRecord(outbox, "a-escalate.result.json");
         assertThat(record.get("sessionId").asText()).isEqualTo(escalation.path("sessionId").asText());
         assertThat(expirations.get(escalation.path("requestId").asText())).isPositive();

@@ -1,0 +1,110 @@
+package org.camelopencode.runner;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.camelopencode.component.OpenCodeComponent;
+import org.camelopencode.component.OpenCodeConstants;
+import org.camelopencode.ledger.Claim;
+import org.camelopencode.ledger.ClaimState;
+import org.camelopencode.ledger.ClusterNode;
+import org.camelopencode.ledger.DispatchLedger;
+import org.camelopencode.ledger.LedgerException;
+import org.camelopencode.ledger.TaskClaim;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka's take-over sweep (README "Running several runners"): a Kafka task's offset is committed once it is claimed,
+ * so a runner that dies afterwards leaves no redelivery, only a claim whose lease expires. Every lease/2 each runner
+ * takes over the expired Kafka claims ({@code trigger_name = 'kafka'}; the conditional update lets one runner win each)
+ * and sends their stored task to the worker route {@value RunnerConstants#KAFKA_WORK}: there the dispatch re-attaches
+ * the session the dead runner recorded, or starts the stored task afresh when it recorded none.
+ */
+final class KafkaTakeOverSweep extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTakeOverSweep.class);
+
+    private final CamelContext context;
+    private final OpenCodeComponent component;
+    private ScheduledExecutorService sweeper;
+    private ProducerTemplate producer;
+
+    /**
+     * @param context the runner's context (its executor and producer)
+     * @param component the component whose ledger and node it uses
+     */
+    KafkaTakeOverSweep(CamelContext context, OpenCodeComponent component) {
+        this.context = context;
+        this.component = component;
+    }
+
+    @Override
+    protected void doStart() {
+        if (component.getLedger() == null) {
+            LOG.info("Kafka take-over sweep: off (no ledger)");
+            return;
+        }
+        producer = context.createProducerTemplate();
+        long every = Math.max(1, component.getClusterNode().sweepEvery().toMillis());
+        sweeper = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "opencode-kafka-sweep");
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (sweeper != null) {
+            context.getExecutorServiceManager().shutdownNow(sweeper);
+            sweeper = null;
+        }
+        if (producer != null) {
+            producer.stop();
+            producer = null;
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException failed) {
+            LOG.warn("Kafka take-over sweep failed (next sweep in {}): {}", component.getClusterNode().sweepEvery(), failed.getMessage());
+        }
+    }
+
+    /**
+     * One sweep: takes over every expired Kafka claim this runner wins and hands its task to the worker route.
+     *
+     * @return how many tasks it took over
+     * @throws LedgerException when the ledger cannot be read
+     */
+    int sweep() {
+        DispatchLedger ledger = component.getLedger();
+        ClusterNode node = component.getClusterNode();
+        int taken = 0;
+        for (TaskClaim expired : ledger.claims().expired()) {
+            if (!"kafka".equals(expired.trigger()) || expired.taskBody() == null) {
+                continue;
+            }
+            Claim claim = ledger.claims().claim(expired.taskKey(), node, expired.taskName(), null, null);
+            if (claim.state() != ClaimState.TAKEN_OVER) {
+                continue; // another runner won it, or its owner renewed just now
+            }
+            KafkaTaskSteps.countTakeover(component);
+            taken++;
+            LOG.info("Kafka take-over: task {} was claimed by node {}, whose lease expired: running it here", expired.taskKey(),
+                    claim.owner());
+            Map<String, Object> headers = new HashMap<>();
+            headers.put(OpenCodeConstants.TASK_KEY, expired.taskKey());
+            if (expired.taskName() != null) {
+                headers.put(KafkaConstants.KEY, expired.taskName());
+            }
+            producer.sendBodyAndHeaders(RunnerConstants.KAFKA_WORK, expired.taskBody(), headers);
+        }
+        return taken;
+    }
+}
