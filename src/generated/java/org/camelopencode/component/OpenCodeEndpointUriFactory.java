@@ -23,7 +23,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(42);
+        Set<String> props = new HashSet<>(45);
         props.add("agent");
         props.add("approvalEndpoint");
         props.add("approvalTimeToLive");
@@ -42,6 +42,8 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("exchangePattern");
         props.add("expect");
         props.add("files");
+        props.add("gitUserEmail");
+        props.add("gitUserName");
         props.add("jsonRetries");
         props.add("lazyStartProducer");
         props.add("limit");
@@ -66,6 +68,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("title");
         props.add("transport");
         props.add("username");
+        props.add("workspace");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);
         secretProps.add("cliConfig");

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 import java.util.Objects;
+import org.camelopencode.workspace.FileChange;
 
 /**
  * One dispatch attempt of a task, an element of the {@code "attempts"} list of result and error records. Fields in
- * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt}.
+ * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt, branch?, changes?}.
  *
  * <p>Written by the {@code opencode:dispatch} producer after every attempt (from the {@code DispatchResult} of a
  * completed attempt, or from the {@code OpenCodeFailureException} of a failed one); re-driven tasks keep their
@@ -23,9 +25,12 @@ import java.util.Objects;
  * @param cost cost in US dollars the attempt used
  * @param durationMs wall time of the attempt, in milliseconds
  * @param startedAt when the attempt was dispatched, ISO-8601 UTC (for example {@code 2025-01-31T10:15:30.123Z})
+ * @param branch the attempt's worktree branch ({@code workspace: worktree}); omitted otherwise
+ * @param changes what the attempt changed in its worktree against the base, captured before the worktree was removed
+ *     (a failed attempt's partial edits are here, never in the next attempt's tree); omitted without a worktree
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt"})
+@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt", "branch", "changes"})
 public record AttemptRecord(
         int attempt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String sessionId,
@@ -35,7 +40,9 @@ public record AttemptRecord(
         TokenCounts tokens,
         double cost,
         long durationMs,
-        String startedAt) {
+        String startedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String branch,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileChange> changes) {
 
     /** The outcome of an attempt that passed the completion gate. */
     public static final String COMPLETED = "completed";
@@ -50,6 +57,26 @@ public record AttemptRecord(
             throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);
         }
         tokens = tokens == null ? TokenCounts.NONE : tokens;
+        changes = changes == null ? null : List.copyOf(changes);
+    }
+
+    /**
+     * An attempt without a worktree.
+     *
+     * @param attempt see the record description
+     * @param sessionId see the record description
+     * @param model see the record description
+     * @param outcome see the record description
+     * @param error see the record description
+     * @param tokens see the record description
+     * @param cost see the record description
+     * @param durationMs see the record description
+     * @param startedAt see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public AttemptRecord(int attempt, String sessionId, String model, String outcome, String error, TokenCounts tokens, double cost,
+            long durationMs, String startedAt) {
+        this(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, null, null);
     }
 
     /** @return whether the attempt passed the completion gate */
@@ -63,6 +90,15 @@ public record AttemptRecord(
      * @return this attempt renumbered
      */
     public AttemptRecord withAttempt(int number) {
-        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt);
+        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, branch, changes);
+    }
+
+    /**
+     * @param newBranch the attempt's worktree branch
+     * @param newChanges what the attempt changed in it
+     * @return this attempt with its worktree's branch and changes
+     */
+    public AttemptRecord withChanges(String newBranch, List<FileChange> newChanges) {
+        return new AttemptRecord(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, newBranch, newChanges);
     }
 }
