@@ -82,6 +82,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": getOrCreateCliConfiguration(target).setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, org.camelopencode.component.OpenCodeConfiguration.class, value)); return true;
+        case "directory": getOrCreateConfiguration(target).setDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": getOrCreateConfiguration(target).setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "expect": getOrCreateConfiguration(target).setExpect(property(camelContext, java.lang.String.class, value)); return true;
@@ -157,6 +158,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "workspace": getOrCreateWorkspaceConfiguration(target).setWorkspace(property(camelContext, java.lang.String.class, value)); return true;
         case "workspaceconfiguration":
         case "workspaceConfiguration": target.setWorkspaceConfiguration(property(camelContext, org.camelopencode.component.WorkspaceConfiguration.class, value)); return true;
+        case "workspacesroot":
+        case "workspacesRoot": getOrCreateConfiguration(target).setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -195,6 +198,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": return java.lang.String.class;
         case "configuration": return org.camelopencode.component.OpenCodeConfiguration.class;
+        case "directory": return java.lang.String.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "expect": return java.lang.String.class;
@@ -270,6 +274,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "workspace": return java.lang.String.class;
         case "workspaceconfiguration":
         case "workspaceConfiguration": return org.camelopencode.component.WorkspaceConfiguration.class;
+        case "workspacesroot":
+        case "workspacesRoot": return java.lang.String.class;
         default: return null;
         }
     }
@@ -309,6 +315,7 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "clistatedirectory":
         case "cliStateDirectory": return getOrCreateCliConfiguration(target).getCliStateDirectory();
         case "configuration": return target.getConfiguration();
+        case "directory": return getOrCreateConfiguration(target).getDirectory();
         case "eventtypes":
         case "eventTypes": return getOrCreateConfiguration(target).getEventTypes();
         case "expect": return getOrCreateConfiguration(target).getExpect();
@@ -384,6 +391,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "workspace": return getOrCreateWorkspaceConfiguration(target).getWorkspace();
         case "workspaceconfiguration":
         case "workspaceConfiguration": return target.getWorkspaceConfiguration();
+        case "workspacesroot":
+        case "workspacesRoot": return getOrCreateConfiguration(target).getWorkspacesRoot();
         default: return null;
         }
     }

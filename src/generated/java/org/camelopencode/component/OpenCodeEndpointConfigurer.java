@@ -48,6 +48,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": target.getCliConfiguration().setCliSession(property(camelContext, java.lang.String.class, value)); return true;
         case "clistatedirectory":
         case "cliStateDirectory": target.getCliConfiguration().setCliStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "directory": target.getConfiguration().setDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "eventtypes":
         case "eventTypes": target.getConfiguration().setEventTypes(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -97,6 +98,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "workspace": target.getWorkspaceConfiguration().setWorkspace(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspacesroot":
+        case "workspacesRoot": target.getConfiguration().setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -129,6 +132,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": return java.lang.String.class;
         case "clistatedirectory":
         case "cliStateDirectory": return java.lang.String.class;
+        case "directory": return java.lang.String.class;
         case "eventtypes":
         case "eventTypes": return java.lang.String.class;
         case "exceptionhandler":
@@ -178,6 +182,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
         case "workspace": return java.lang.String.class;
+        case "workspacesroot":
+        case "workspacesRoot": return java.lang.String.class;
         default: return null;
         }
     }
@@ -211,6 +217,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cliSession": return target.getCliConfiguration().getCliSession();
         case "clistatedirectory":
         case "cliStateDirectory": return target.getCliConfiguration().getCliStateDirectory();
+        case "directory": return target.getConfiguration().getDirectory();
         case "eventtypes":
         case "eventTypes": return target.getConfiguration().getEventTypes();
         case "exceptionhandler":
@@ -260,6 +267,8 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "transport": return target.getConfiguration().getTransport();
         case "username": return target.getConfiguration().getUsername();
         case "workspace": return target.getWorkspaceConfiguration().getWorkspace();
+        case "workspacesroot":
+        case "workspacesRoot": return target.getConfiguration().getWorkspacesRoot();
         default: return null;
         }
     }

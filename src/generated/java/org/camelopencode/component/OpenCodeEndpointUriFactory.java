@@ -23,7 +23,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(47);
         props.add("agent");
         props.add("approvalEndpoint");
         props.add("approvalTimeToLive");
@@ -37,6 +37,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("cliDirectory");
         props.add("cliSession");
         props.add("cliStateDirectory");
+        props.add("directory");
         props.add("eventTypes");
         props.add("exceptionHandler");
         props.add("exchangePattern");
@@ -69,6 +70,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("transport");
         props.add("username");
         props.add("workspace");
+        props.add("workspacesRoot");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);
         secretProps.add("cliConfig");

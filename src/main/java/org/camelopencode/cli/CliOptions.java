@@ -62,6 +62,11 @@ public record CliOptions(Path binary, Path workingDirectory, String configJson, 
         return new CliOptions(binary, workingDirectory, configJson, stateDirectory, server, maxConcurrentRuns);
     }
 
+    /** @param directory the project directory of one run (a task's own directory); @return a copy working there */
+    public CliOptions withWorkingDirectory(Path directory) {
+        return new CliOptions(binary, directory, configJson, stateDirectory, attach, maxConcurrentRuns);
+    }
+
     /** @param runs at least 1; @return a copy with that many concurrent runs */
     public CliOptions withMaxConcurrentRuns(int runs) {
         return new CliOptions(binary, workingDirectory, configJson, stateDirectory, attach, runs);

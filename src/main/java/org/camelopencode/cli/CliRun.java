@@ -59,19 +59,21 @@ final class CliRun {
     private volatile boolean overBudget;
 
     /**
-     * @param options the transport's settings
+     * @param options the transport's settings; a request with its own directory runs there (working directory,
+     *     {@code PWD}, and {@code --dir} with {@code --attach}) instead of the options' working directory
      * @param request the attempt
      * @param task files and session options
-     * @param attachClient a client of {@code options.attach()}, or null for standalone runs
+     * @param attachClient a client of {@code options.attach()}, or null for standalone runs; its calls carry the
+     *     request's directory
      * @param streams threads that drain standard error and write standard input
      * @param startedAt when the attempt was dispatched: its deadline counts from there
      */
     CliRun(CliOptions options, DispatchRequest request, CliTaskOptions task, OpenCodeClient attachClient,
             ExecutorService streams, Instant startedAt) {
-        this.options = options;
+        this.options = request.directory() == null ? options : options.withWorkingDirectory(request.directory());
         this.request = request;
         this.task = task;
-        this.attachClient = attachClient;
+        this.attachClient = attachClient == null ? null : attachClient.inDirectory(request.directory());
         this.streams = streams;
         this.startedAt = startedAt;
     }

@@ -10,6 +10,17 @@ public interface EventListener {
     void onEvent(OpenCodeEvent event);
 
     /**
+     * An event with the directory it came from; the stream calls this one. By default it calls {@link #onEvent(OpenCodeEvent)}.
+     *
+     * @param event     the event, as {@link #onEvent(OpenCodeEvent)}
+     * @param directory the project directory of the event's instance ({@code directory} of a {@code GET /global/event}
+     *                  frame), or {@code null} when the stream does not say ({@code GET /event}, server-wide events)
+     */
+    default void onEvent(OpenCodeEvent event, String directory) {
+        onEvent(event);
+    }
+
+    /**
      * The stream (re)connected. The server does not replay missed events: after a reconnect, re-sync from
      * {@code GET /session/status} and {@code GET /session/{id}/message}.
      *

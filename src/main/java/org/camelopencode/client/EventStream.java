@@ -304,6 +304,7 @@ public final class EventStream implements AutoCloseable {
 
     private void dispatch(String frame) {
         OpenCodeEvent event;
+        String directory = null;
         try {
             if (route == EventRoute.GLOBAL_EVENT) {
                 Optional<GlobalEvent> global = parser.parseGlobal(frame);
@@ -311,6 +312,7 @@ public final class EventStream implements AutoCloseable {
                     return; // the sync copy of a durable event
                 }
                 event = global.get().event();
+                directory = global.get().directory();
             } else {
                 event = parser.parse(frame);
             }
@@ -335,19 +337,19 @@ public final class EventStream implements AutoCloseable {
         if (sessionId != null) {
             List<EventListener> listeners = sessionListeners.get(sessionId);
             if (listeners != null) {
-                deliver(listeners, event);
+                deliver(listeners, event, directory);
             }
         }
-        deliver(allEventListeners, event);
+        deliver(allEventListeners, event, directory);
     }
 
-    private void deliver(List<EventListener> listeners, OpenCodeEvent event) {
+    private void deliver(List<EventListener> listeners, OpenCodeEvent event, String directory) {
         for (EventListener listener : listeners) {
             if (closed) {
                 return;
             }
             try {
-                listener.onEvent(event);
+                listener.onEvent(event, directory);
             } catch (RuntimeException e) {
                 logListenerError("onEvent(" + event.type() + ")", e);
             }

@@ -1,24 +1,20 @@
 package org.camelopencode.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Typed client of one {@code opencode serve} server's HTTP API (JDK {@link HttpClient}, HTTP/1.1, Jackson).
@@ -27,16 +23,23 @@ import java.util.Objects;
  * <p>Errors: non-2xx answers throw {@link OpenCodeApiException} (401/403: {@link OpenCodeAuthenticationException}),
  * I/O failures and timeouts throw {@link OpenCodeConnectionException}, a 2xx body that is not the expected JSON
  * throws {@link OpenCodeProtocolException}. Messages name method and path, never credentials.
+ *
+ * <p>One {@code opencode serve} serves many projects: every endpoint takes a {@code directory} query parameter naming
+ * the project instance the call is about. {@link #inDirectory(Path)} gives a view of this client whose every call
+ * (but {@code /global/*}) carries {@code ?directory=}; the views share this client's HTTP client and its one event
+ * stream ({@code GET /global/event} covers every directory, see {@link EventRoute}).
  */
 public final class OpenCodeClient implements AutoCloseable {
-
-    private static final String JSON = "application/json";
 
     private final ServerEndpoint endpoint;
     private final ClientOptions options;
     private final HttpClient httpClient;
+    private final HttpCalls calls;
     private final ObjectMapper mapper = OpenCodeJson.mapper();
     private final Object eventStreamLock = new Object();
+    /** The client that owns the HTTP client and the event stream: this one, or the one a directory view was made from. */
+    private final OpenCodeClient root;
+    private final Path directory;
     private EventStream eventStream;
     private volatile boolean closed;
 
@@ -51,6 +54,43 @@ public final class OpenCodeClient implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 .build();
+        this.root = this;
+        this.directory = null;
+        this.calls = new HttpCalls(endpoint, options, httpClient, null);
+    }
+
+    private OpenCodeClient(OpenCodeClient root, Path directory) {
+        this.endpoint = root.endpoint;
+        this.options = root.options;
+        this.httpClient = root.httpClient;
+        this.root = root;
+        this.directory = directory;
+        this.calls = new HttpCalls(endpoint, options, httpClient, directory);
+    }
+
+    /**
+     * A view of this client whose every call carries {@code ?directory=<directory>} (OpenCode's per-request project
+     * instance): sessions are created in that directory, and status, messages, abort, permission and question lists
+     * and replies, fork, command and delete are asked of that directory's instance. {@code /global/*} calls carry none.
+     * The view shares this client's HTTP client and event stream; closing it does nothing.
+     *
+     * @param directory an absolute directory, or {@code null} for the server's own directory (the unscoped client)
+     * @return the view ({@code this}'s root client when {@code directory} is null or the view's own directory)
+     * @throws IllegalArgumentException when the directory is not absolute
+     */
+    public OpenCodeClient inDirectory(Path directory) {
+        if (directory == null) {
+            return root;
+        }
+        if (!directory.isAbsolute()) {
+            throw new IllegalArgumentException("directory must be absolute, was " + directory);
+        }
+        return directory.equals(this.directory) ? this : new OpenCodeClient(root, directory);
+    }
+
+    /** @return the directory every call of this view names, empty for the server's own directory */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
     }
 
     /** @return the server this client talks to */
@@ -242,14 +282,56 @@ public final class OpenCodeClient implements AutoCloseable {
     }
 
     /**
-     * The one shared event stream of this server: created and started on the first call, the same instance afterwards.
-     * It follows {@code GET /event}, or {@code GET /global/event} when {@code GET /global/health} names a version whose
-     * {@code /event} is broken ({@link EventRoute#forVersion}); an unreadable health means {@code /event}.
+     * Forks a session: {@code POST /session/{id}/fork {}}: a new session holding a copy of every message.
+     *
+     * @param sessionId the session to fork
+     * @return the new session
+     * @throws OpenCodeApiException 404 when the server does not know the session
+     */
+    public Session forkSession(String sessionId) {
+        return send("POST", sessionPath(sessionId, "/fork"), Map.of(), options.requestTimeout(), type(Session.class));
+    }
+
+    /**
+     * Deletes a session with its messages: {@code DELETE /session/{id}}.
+     *
+     * @param sessionId the session
+     * @return the server's answer ({@code true})
+     * @throws OpenCodeApiException 404 when the server does not know the session
+     */
+    public boolean deleteSession(String sessionId) {
+        return sendBoolean("DELETE", "/session/" + encode(sessionId), null);
+    }
+
+    /**
+     * Runs a slash command in a session: {@code POST /session/{id}/command {"command","arguments",...}}. The server
+     * answers only when the command's turn ends (with the assistant message, like {@code POST /session/{id}/message}),
+     * so this sends without waiting: the returned future completes with that answer, or exceptionally with the
+     * exceptions of the other calls ({@link OpenCodeApiException} 400 for an unknown command, 404 for an unknown session).
+     *
+     * @param sessionId the session
+     * @param request   the command, its arguments, model, agent and file parts
+     * @param timeout   HTTP request timeout of the call (the turn keeps running on the server when it passes)
+     * @return the answer, when the turn ends
+     */
+    public CompletableFuture<MessageWithParts> commandAsync(String sessionId, CommandRequest request, Duration timeout) {
+        ClientOptions.requirePositive(timeout, "timeout");
+        return calls.sendAsync("POST", sessionPath(sessionId, "/command"), request, timeout, type(MessageWithParts.class));
+    }
+
+    /**
+     * The one shared event stream of this server: created and started on the first call, the same instance afterwards
+     * (a {@link #inDirectory directory view} returns its root client's). It follows {@code GET /global/event}, or
+     * {@code GET /event} when {@code GET /global/health} names a version older than every tested one or cannot be read
+     * ({@link EventRoute#forVersion}).
      *
      * @return the started event stream
      * @throws IllegalStateException after {@link #close()}
      */
     public EventStream eventStream() {
+        if (root != this) {
+            return root.eventStream();
+        }
         synchronized (eventStreamLock) {
             if (closed) {
                 throw new IllegalStateException("OpenCodeClient for " + endpoint.baseUri() + " is closed");
@@ -270,9 +352,12 @@ public final class OpenCodeClient implements AutoCloseable {
         }
     }
 
-    /** Closes the event stream, if one was started. Idempotent. */
+    /** Closes the event stream, if one was started. Idempotent. A {@link #inDirectory directory view} closes nothing. */
     @Override
     public void close() {
+        if (root != this) {
+            return;
+        }
         synchronized (eventStreamLock) {
             closed = true;
             if (eventStream != null) {
@@ -283,7 +368,7 @@ public final class OpenCodeClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OpenCodeClient[" + endpoint + "]";
+        return "OpenCodeClient[" + endpoint + (directory == null ? "" : ", directory=" + directory) + "]";
     }
 
     private boolean sendBoolean(String method, String path, Object body) {
@@ -299,66 +384,8 @@ public final class OpenCodeClient implements AutoCloseable {
         return send(method, path, body, timeout, mapper.constructType(responseType));
     }
 
-    /** Sends one request; responseType null means the body is ignored (e.g. 204). */
     private <T> T send(String method, String path, Object body, Duration timeout, JavaType responseType) {
-        String request = method + " " + path;
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.resolve(path))
-                .timeout(timeout)
-                .header("Accept", JSON);
-        endpoint.authorizationHeader().ifPresent(header -> builder.header("Authorization", header));
-        if (body != null) {
-            builder.header("Content-Type", JSON).method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(request, body)));
-        } else {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response;
-        try {
-            response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            String what = e instanceof HttpConnectTimeoutException ? "connect timed out after " + options.connectTimeout()
-                    : "no response within " + timeout;
-            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": " + what, e, true);
-        } catch (ConnectException e) {
-            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": connection refused", e, false);
-        } catch (IOException e) {
-            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": I/O error ("
-                    + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")", e, false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpenCodeConnectionException(request + " to " + endpoint.baseUri() + ": interrupted", e, false);
-        }
-        int status = response.statusCode();
-        if (status < 200 || status > 299) {
-            throw ApiErrors.toException(request, status, response.body());
-        }
-        if (responseType == null) {
-            return null;
-        }
-        return fromJson(request, response.body(), responseType);
-    }
-
-    private byte[] toJson(String request, Object body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new OpenCodeClientException(request + ": cannot serialize the request body", e);
-        }
-    }
-
-    private <T> T fromJson(String request, String body, JavaType responseType) {
-        if (body == null || body.isBlank()) {
-            throw new OpenCodeProtocolException(request + ": expected JSON but the response body is empty");
-        }
-        try {
-            JsonNode tree = mapper.readTree(body);
-            if (tree == null || tree.isMissingNode()) {
-                throw new OpenCodeProtocolException(request + ": expected JSON but got: " + OpenCodeProtocolException.excerpt(body));
-            }
-            return mapper.treeToValue(tree, responseType);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new OpenCodeProtocolException(request + ": response is not the expected JSON ("
-                    + responseType.getTypeName() + "): " + OpenCodeProtocolException.excerpt(body), e);
-        }
+        return calls.send(method, path, body, timeout, responseType);
     }
 
     private static String sessionPath(String sessionId, String suffix) {

@@ -1,5 +1,6 @@
 package org.camelopencode.component;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,8 @@ final class DispatchOperation {
      */
     boolean process(Exchange exchange, AsyncCallback callback) {
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
-        DispatchRequest request = DispatchRequests.from(exchange, configuration, escalation);
+        DispatchRequest request = DispatchRequests.inTaskDirectory(DispatchRequests.from(exchange, configuration, escalation), exchange,
+                configuration, () -> endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath()));
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
         // Also as a property: dead letter channels with useOriginalMessage drop the headers.

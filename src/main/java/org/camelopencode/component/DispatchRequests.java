@@ -1,7 +1,9 @@
 package org.camelopencode.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.TypeConversionException;
@@ -98,6 +100,31 @@ final class DispatchRequests {
             // A header such as CamelOpenCodeMaxTokens=abc.
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, "a header is malformed: " + malformed.getMessage());
         }
+    }
+
+    /**
+     * Puts the request in the task's directory: the task's {@code directory} key, else the {@code CamelOpenCodeDirectory}
+     * header, else the {@code directory} option, resolved and checked by {@link TaskDirectory} against the
+     * {@code workspacesRoot} option. A request that names its directory already (a {@link DispatchRequest} body) keeps it.
+     *
+     * @param request the request from {@link #from}
+     * @param exchange the exchange
+     * @param configuration the endpoint's options
+     * @param projectDirectory where relative directories resolve without a workspaces root
+     * @return the request with its real, absolute directory, or unchanged when none is named
+     * @throws OpenCodeFailureException {@code invalid_task} when the directory does not exist or lies outside the root
+     */
+    static DispatchRequest inTaskDirectory(DispatchRequest request, Exchange exchange, OpenCodeConfiguration configuration,
+            Supplier<Path> projectDirectory) {
+        if (request.directory() != null) {
+            return request;
+        }
+        Message message = exchange.getMessage();
+        TaskSpec task = message.getBody() instanceof TaskSpec spec ? spec : null;
+        String requested = firstOf(task == null ? null : task.directory(), message.getHeader(OpenCodeConstants.DIRECTORY, String.class),
+                configuration.getDirectory());
+        Path directory = TaskDirectory.resolve(requested, configuration.getWorkspacesRoot(), projectDirectory);
+        return directory == null ? request : request.withDirectory(directory);
     }
 
     /**

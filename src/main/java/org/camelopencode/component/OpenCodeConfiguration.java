@@ -97,6 +97,18 @@ public class OpenCodeConfiguration implements Cloneable {
             + " (not for the synchronous prompt operation, which uses timeout): ISO-8601, Camel's form or whole seconds.")
     private Duration requestTimeout = Duration.ofSeconds(30);
 
+    // Per-task directories (issue 15 item 1).
+    @UriParam(label = "common", description = "dispatch: the directory the agent works in, sent as the directory query parameter of every call"
+            + " of the task's session (the CLI transport: --dir): absolute, or relative to workspacesRoot (unset: the project directory);"
+            + " the task's directory key, then the CamelOpenCodeDirectory header, win. It must exist (and lie inside workspacesRoot when"
+            + " that is set), else the task fails as invalid_task. Unset = the server's own directory."
+            + " Consumer (events): only events of that directory's instance (and server-wide ones) are delivered; unset = every directory.")
+    private String directory;
+    @UriParam(label = "producer", description = "dispatch: the folder task directories are confined to (symbolic links and .. resolved first) and"
+            + " relative ones resolve against; a directory outside it fails as invalid_task. Unset = no confinement, relative directories"
+            + " resolve against the server's project directory (else the working directory).")
+    private String workspacesRoot;
+
     /** @return a deep copy, so endpoints can change their copy without touching the component's */
     public OpenCodeConfiguration copy() {
         try {
@@ -415,5 +427,25 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param skills comma-separated skill folders */
     public void setSkills(String skills) {
         this.skills = skills;
+    }
+
+    /** @return the task directory option (absolute, or relative to the workspaces root), or {@code null} */
+    public String getDirectory() {
+        return directory;
+    }
+
+    /** @param directory the task directory, see the option's description */
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+
+    /** @return the folder task directories are confined to, or {@code null} for none */
+    public String getWorkspacesRoot() {
+        return workspacesRoot;
+    }
+
+    /** @param workspacesRoot the folder task directories are confined to and relative ones resolve against */
+    public void setWorkspacesRoot(String workspacesRoot) {
+        this.workspacesRoot = workspacesRoot;
     }
 }

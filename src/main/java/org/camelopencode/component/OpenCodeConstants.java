@@ -91,7 +91,9 @@ public final class OpenCodeConstants {
     public static final String EVENT_TYPE = "CamelOpenCodeEventType";
     @Metadata(label = "consumer", description = "events: the event id (evt_...), when the server sent one.", javaType = "String")
     public static final String EVENT_ID = "CamelOpenCodeEventId";
-    @Metadata(label = "consumer", description = "events: the project directory of the event, when the event names it (properties.directory or properties.info.directory); unset otherwise.", javaType = "String")
+    @Metadata(description = "dispatch (in): the directory the task's agent works in (absolute, or relative to the workspacesRoot option), overriding the"
+            + " directory option; a task's directory key wins. events (out): the project directory of the event, when the event names it"
+            + " (properties.directory or properties.info.directory); unset otherwise.", javaType = "String")
     public static final String DIRECTORY = "CamelOpenCodeDirectory";
 
     private OpenCodeConstants() {

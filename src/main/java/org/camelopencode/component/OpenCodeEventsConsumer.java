@@ -20,7 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code opencode:events} consumer: one exchange per event of the server's {@code GET /event} stream.
+ * The {@code opencode:events} consumer: one exchange per event of the server's shared event stream, which is
+ * {@code GET /global/event} on every tested OpenCode version ({@link org.camelopencode.client.EventRoute}): it carries
+ * the events of EVERY directory the server serves (tasks with their own {@code directory} included); the
+ * {@code directory} option keeps only one directory's events (and server-wide ones).
  *
  * <p>It subscribes to the component's shared {@link EventStream} of that server (no connection of its own), so the
  * reconnect with bounded backoff and the 10 s heartbeat watchdog are the stream's. The stream's reader thread only
@@ -83,6 +86,22 @@ public class OpenCodeEventsConsumer extends DefaultConsumer {
      */
     boolean accepts(String type) {
         return eventTypes.isEmpty() ? !HEARTBEAT.equals(type) : eventTypes.contains(type);
+    }
+
+    /**
+     * @param event an event
+     * @param frameDirectory the directory its {@code GET /global/event} frame names, or {@code null}
+     * @return whether the {@code directory} option lets it through: always when unset; else when the frame's directory
+     *     (else the one the event's properties name) is that directory, or the event names none (server-wide events
+     *     such as {@code server.connected})
+     */
+    boolean inDirectory(OpenCodeEvent event, String frameDirectory) {
+        String wanted = emptyToNull(endpoint.getConfiguration().getDirectory());
+        if (wanted == null) {
+            return true;
+        }
+        String directory = frameDirectory != null ? frameDirectory : directoryOf(event.properties());
+        return directory == null || java.nio.file.Path.of(wanted).equals(java.nio.file.Path.of(directory));
     }
 
     @Override
@@ -220,7 +239,12 @@ public class OpenCodeEventsConsumer extends DefaultConsumer {
 
         @Override
         public void onEvent(OpenCodeEvent event) {
-            if (running && accepts(event.type())) {
+            onEvent(event, null);
+        }
+
+        @Override
+        public void onEvent(OpenCodeEvent event, String directory) {
+            if (running && accepts(event.type()) && inDirectory(event, directory)) {
                 buffer.offer(event);
             }
         }

@@ -70,7 +70,7 @@ final class DispatchRun implements EventListener {
      */
     DispatchRun(RunContext context, DispatchRequest request, RunMode mode, String existingSession, AttemptListener listener) {
         this.context = context;
-        this.client = context.client();
+        this.client = context.clientFor(request);
         this.request = request;
         this.mode = mode;
         this.sessionId = existingSession;
@@ -125,7 +125,7 @@ final class DispatchRun implements EventListener {
                 return; // decided or ending (the deadline passed) while the session was being created: never start the turn
             }
             watch.subscribe(client.eventStream(), session, this);
-            mode.startTurn(context, request, session, listener, evaluation::request);
+            mode.startTurn(context, client, request, session, listener, evaluation::request);
             watch.poll(context.scheduler(), context.options().pollInterval(), evaluation::request);
         } catch (OpenCodeClientException failure) {
             finishWith(FailureClassifier.fromClientException(failure, sessionId));

@@ -15,4 +15,13 @@ import org.camelopencode.client.OpenCodeClient;
  */
 record RunContext(String serverName, OpenCodeClient client, DispatchOptions options, ScheduledExecutorService scheduler,
         ExecutorService workers) {
+
+    /**
+     * @param request an attempt
+     * @return the client's view for the attempt's directory: every call of its session carries {@code ?directory=}
+     *     ({@link OpenCodeClient#inDirectory}); the client itself for the server's own directory
+     */
+    OpenCodeClient clientFor(DispatchRequest request) {
+        return client.inDirectory(request.directory());
+    }
 }

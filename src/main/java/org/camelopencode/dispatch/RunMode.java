@@ -21,12 +21,14 @@ enum RunMode {
         }
 
         @Override
-        void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener, Runnable judgeNow) {
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
+                Runnable judgeNow) {
             // Before the prompt: a listener that records sessions (the ledger) knows it before any paid work starts.
             AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
-            LOG.info("Dispatching '{}' in session {}{}", request.sessionTitle(), sessionId,
-                    request.model() == null ? "" : " with model " + request.model());
-            context.client().promptAsync(sessionId, Prompts.of(request));
+            LOG.info("Dispatching '{}' in session {}{}{}", request.sessionTitle(), sessionId,
+                    request.model() == null ? "" : " with model " + request.model(),
+                    request.directory() == null ? "" : " in " + request.directory());
+            client.promptAsync(sessionId, Prompts.of(request));
         }
 
         @Override
@@ -55,7 +57,8 @@ enum RunMode {
         }
 
         @Override
-        void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener, Runnable judgeNow) {
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
+                Runnable judgeNow) {
             LOG.info("Re-attaching '{}' to its session {}", request.sessionTitle(), sessionId);
             judgeNow.run(); // its turn may be running, finished or dead
         }
@@ -94,15 +97,16 @@ enum RunMode {
      * Starts (or takes up) the turn once the session's events are subscribed: a fresh session is told to the listener and
      * prompted ({@code POST /session/{id}/prompt_async}); a re-attached one is judged at once.
      *
-     * @param context the dispatcher's server name and client
+     * @param context the dispatcher's server name
+     * @param client the client's view for the attempt's directory
      * @param request the attempt
      * @param sessionId the session
      * @param listener told the new session (never a re-attached one)
      * @param judgeNow asks the gate for a look
      * @throws org.camelopencode.client.OpenCodeClientException when the prompt is refused or cannot be sent
      */
-    abstract void startTurn(RunContext context, DispatchRequest request, String sessionId, AttemptListener listener,
-            Runnable judgeNow);
+    abstract void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId,
+            AttemptListener listener, Runnable judgeNow);
 
     /** @return the start of the {@code agent_error} message when starting failed unexpectedly */
     abstract String startFailure();

@@ -53,6 +53,7 @@ final class ComponentSettings {
         settings.duration("opencode.timeout", BareNumber.SECONDS).ifPresent(configuration::setTimeout);
         configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));
         configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
+        configuration.setWorkspacesRoot(settings.get("opencode.workspaces.root"));
         settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(configuration::setApprovalTimeToLive);
         settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(component::setProgressInterval);
         applyWorkspace(component.getWorkspaceConfiguration(), settings);

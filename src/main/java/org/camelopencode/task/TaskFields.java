@@ -19,7 +19,7 @@ final class TaskFields {
 
     /** Every key a task file may use, in the order error messages list them. */
     static final List<String> ALLOWED_KEYS = List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId",
-            "stage", "maxTokens", "maxCost", "workspace", "base", "commit", "commitMessage", "keep");
+            "stage", "maxTokens", "maxCost", "directory", "workspace", "base", "commit", "commitMessage", "keep");
 
     /** The workspace keys (issue 15 item 2-4): all but {@code workspace} itself need {@code workspace: worktree}. */
     static final List<String> WORKTREE_KEYS = List.of("base", "commit", "commitMessage", "keep");
@@ -52,7 +52,7 @@ final class TaskFields {
         }
         return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
                 expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"),
-                maxTokens(fields), maxCost(fields), workspace(fields));
+                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"), workspace(fields));
     }
 
     /**

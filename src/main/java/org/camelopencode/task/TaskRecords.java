@@ -75,7 +75,7 @@ public final class TaskRecords {
 
     /**
      * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
-     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, workspace?, base?, commit?,
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?, workspace?, base?, commit?,
      * commitMessage?, keep?} (unset keys and false flags omitted;
      * {@code expect} is {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it
      * back to an equal task.
@@ -103,6 +103,7 @@ public final class TaskRecords {
         if (task.maxCost() != null) {
             object.put("maxCost", task.maxCost());
         }
+        putIfSet(object, "directory", task.directory());
         putWorkspace(object, task.workspace());
         return object;
     }

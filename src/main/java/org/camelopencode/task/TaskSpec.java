@@ -24,6 +24,9 @@ import org.camelopencode.workspace.WorkspaceRequest;
  * @param maxTokens cap on input + output + reasoning tokens of one attempt, positive, or {@code null}
  *     for the configured default (none unless configured)
  * @param maxCost cap on the cost of one attempt in USD, positive, or {@code null} for the configured default
+ * @param directory the directory the agent works in, as the task names it: absolute, or relative to
+ *     {@code opencode.workspaces.root} (default the project directory); {@code null} for the server's own directory.
+ *     Not checked here: whether it exists and lies inside the root is the dispatcher's check ({@code invalid_task})
  * @param workspace where the agent edits (keys {@code workspace}, {@code base}, {@code commit}, {@code commitMessage},
  *     {@code keep}), or {@code null} when the task names no workspace (the header, then the endpoint option decide)
  */
@@ -40,6 +43,7 @@ public record TaskSpec(
         String stage,
         Long maxTokens,
         Double maxCost,
+        String directory,
         WorkspaceRequest workspace) {
 
     /**
@@ -79,6 +83,54 @@ public record TaskSpec(
             throw new IllegalArgumentException("maxCost must be a positive number of USD, got " + maxCost);
         }
         schema = schema == null ? null : schema.deepCopy();
+        if (directory != null && directory.isBlank()) {
+            throw new IllegalArgumentException("directory must not be blank");
+        }
+    }
+
+    /**
+     * A task that names no workspace.
+     *
+     * @param name see the record description
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param title see the record description
+     * @param expect see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param maxTokens see the record description
+     * @param maxCost see the record description
+     * @param directory see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
+            Duration timeout, String runId, String stage, Long maxTokens, Double maxCost, String directory) {
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, null);
+    }
+
+    /**
+     * A task in the server's own directory.
+     *
+     * @param name see the record description
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param title see the record description
+     * @param expect see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param maxTokens see the record description
+     * @param maxCost see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
+            Duration timeout, String runId, String stage, Long maxTokens, Double maxCost) {
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null, null);
     }
 
     /**
@@ -98,29 +150,7 @@ public record TaskSpec(
      */
     public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
             Duration timeout, String runId, String stage) {
-        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, null, null, null);
-    }
-
-    /**
-     * A task that names no workspace.
-     *
-     * @param name see the record description
-     * @param prompt see the record description
-     * @param model see the record description
-     * @param agent see the record description
-     * @param title see the record description
-     * @param expect see the record description
-     * @param schema see the record description
-     * @param timeout see the record description
-     * @param runId see the record description
-     * @param stage see the record description
-     * @param maxTokens see the record description
-     * @param maxCost see the record description
-     * @throws IllegalArgumentException as the canonical constructor
-     */
-    public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
-            Duration timeout, String runId, String stage, Long maxTokens, Double maxCost) {
-        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null);
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, null, null);
     }
 
     /**
@@ -137,32 +167,32 @@ public record TaskSpec(
 
     /** @return this task with another name; see the canonical constructor for the checks */
     public TaskSpec withName(String newName) {
-        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another prompt */
     public TaskSpec withPrompt(String newPrompt) {
-        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another model ({@code provider/model}, or {@code null} for the default) */
     public TaskSpec withModel(String newModel) {
-        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another agent, or {@code null} for the default */
     public TaskSpec withAgent(String newAgent) {
-        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another session title, or {@code null} */
     public TaskSpec withTitle(String newTitle) {
-        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another expectation; {@code null} re-derives it from the schema */
     public TaskSpec withExpect(Expectation newExpect) {
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /**
@@ -171,37 +201,43 @@ public record TaskSpec(
      */
     public TaskSpec withSchema(JsonNode newSchema) {
         Expectation newExpect = newSchema == null ? expect : Expectation.JSON;
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another deadline (positive), or {@code null} for the default */
     public TaskSpec withTimeout(Duration newTimeout) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task as part of another pipeline run, or {@code null} */
     public TaskSpec withRunId(String newRunId) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task as another pipeline stage, or {@code null} */
     public TaskSpec withStage(String newStage) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another token cap (positive), or {@code null} for the configured default */
     public TaskSpec withMaxTokens(Long newMaxTokens) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, directory, workspace);
     }
 
     /** @return this task with another cost cap in USD (positive), or {@code null} for the configured default */
     public TaskSpec withMaxCost(Double newMaxCost) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, workspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, directory, workspace);
     }
 
     /** @return this task with another workspace, or {@code null} for none of its own */
     public TaskSpec withWorkspace(WorkspaceRequest newWorkspace) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newWorkspace);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory,
+                newWorkspace);
+    }
+
+    /** @return this task in another directory (absolute, or relative to the workspaces root), or {@code null} for the server's own */
+    public TaskSpec withDirectory(String newDirectory) {
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newDirectory, workspace);
     }
 
     /** @return the schema as a deep copy, so callers cannot change this task's schema */

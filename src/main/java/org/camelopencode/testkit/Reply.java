@@ -1,5 +1,7 @@
 package org.camelopencode.testkit;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +89,21 @@ public abstract class Reply {
     public static Reply toolCall(String toolName, String argumentsJson) {
         return new CompletionReply(new Completion("", Objects.requireNonNull(toolName, "toolName"),
                 Objects.requireNonNull(argumentsJson, "argumentsJson"), "tool_calls"));
+    }
+
+    /**
+     * A call of OpenCode's {@code write} tool: {@code {"filePath": path, "content": content}}. A relative path lands in the
+     * session's directory (the {@code directory} of its calls). With config permission {@code edit: ask} it raises a
+     * permission request; by default it writes at once.
+     *
+     * @param path    the file, absolute or relative to the session's directory
+     * @param content the whole new content
+     * @return a tool-call completion
+     */
+    public static Reply writeFile(String path, String content) {
+        ObjectNode arguments = JsonNodeFactory.instance.objectNode().put("filePath", Objects.requireNonNull(path, "path"))
+                .put("content", Objects.requireNonNull(content, "content"));
+        return toolCall("write", arguments.toString());
     }
 
     /**

@@ -10,19 +10,18 @@ class EventRouteTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
-            1.1.65   | EVENT
-            1.14.41  | EVENT
+            1.0.9    | EVENT
+            1.1.64   | EVENT
+            1.1.65   | GLOBAL_EVENT
+            1.14.41  | GLOBAL_EVENT
             1.14.42  | GLOBAL_EVENT
-            1.14.48  | GLOBAL_EVENT
-            1.15.4   | GLOBAL_EVENT
-            1.15.5   | EVENT
-            1.15.13  | EVENT
-            1.18.33  | EVENT
-            local    | EVENT
-            -        | EVENT
+            1.15.5   | GLOBAL_EVENT
+            1.18.33  | GLOBAL_EVENT
+            local    | GLOBAL_EVENT
+            -        | GLOBAL_EVENT
             """)
-    void theGlobalStreamOnlyWhereEventIsBroken(String version, EventRoute route) {
+    void theGlobalStreamWhereverItExists(String version, EventRoute route) {
         assertThat(EventRoute.forVersion(OpenCodeVersion.parse(version))).isEqualTo(route);
-        assertThat(EventRoute.forVersion(Optional.empty())).isEqualTo(EventRoute.EVENT);
+        assertThat(EventRoute.forVersion(Optional.empty())).isEqualTo(EventRoute.GLOBAL_EVENT);
     }
 }

@@ -153,6 +153,58 @@ class OpenCodeClientTest {
     }
 
     @Test
+    void aDirectoryViewNamesItsDirectoryOnEveryCallButGlobalOnes() {
+        String query = "directory=%2Ftmp%2Fmy%20repo";
+        stub.answer("POST", "/session?" + query, 200, "{\"id\":\"ses_1\",\"directory\":\"/tmp/my repo\"}")
+                .answer("POST", "/session/ses_1/prompt_async?" + query, 204, "")
+                .answer("GET", "/session/ses_1/message?limit=2&" + query, 200, "[]")
+                .answer("GET", "/session/status?" + query, 200, "{}")
+                .answer("GET", "/permission?" + query, 200, "[]")
+                .answer("GET", "/question?" + query, 200, "[]")
+                .answer("POST", "/session/ses_1/abort?" + query, 200, "true")
+                .answer("POST", "/session/ses_1/fork?" + query, 200, "{\"id\":\"ses_2\"}")
+                .answer("DELETE", "/session/ses_1?" + query, 200, "true")
+                .answer("GET", "/global/health", 200, "{\"healthy\":true,\"version\":\"1.18.33\"}");
+        OpenCodeClient view = client.inDirectory(java.nio.file.Path.of("/tmp/my repo"));
+
+        assertThat(view.createSession("t").directory()).isEqualTo("/tmp/my repo");
+        view.promptAsync("ses_1", PromptRequest.text("go"));
+        assertThat(view.messages("ses_1", 2)).isEmpty();
+        assertThat(view.sessionStatuses()).isEmpty();
+        assertThat(view.permissions()).isEmpty();
+        assertThat(view.questions()).isEmpty();
+        assertThat(view.abort("ses_1")).isTrue();
+        assertThat(view.forkSession("ses_1").id()).isEqualTo("ses_2");
+        assertThat(view.deleteSession("ses_1")).isTrue();
+        assertThat(view.health().healthy()).isTrue();
+
+        assertThat(stub.requests()).extracting(StubServer.Recorded::path).containsExactly("/session?" + query,
+                "/session/ses_1/prompt_async?" + query, "/session/ses_1/message?limit=2&" + query, "/session/status?" + query,
+                "/permission?" + query, "/question?" + query, "/session/ses_1/abort?" + query, "/session/ses_1/fork?" + query,
+                "/session/ses_1?" + query, "/global/health");
+        assertThat(view.directory()).contains(java.nio.file.Path.of("/tmp/my repo"));
+        assertThat(client.inDirectory(null)).isSameAs(client);
+        assertThat(view.inDirectory(null)).isSameAs(client);
+        assertThatThrownBy(() -> client.inDirectory(java.nio.file.Path.of("relative")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+    }
+
+    @Test
+    void aCommandIsSentWithoutWaitingForItsTurn() throws Exception {
+        stub.answer("POST", "/session/ses_1/command", 200, "{\"info\":{\"id\":\"msg_1\",\"role\":\"assistant\"},\"parts\":[]}")
+                .answer("POST", "/session/ses_9/command", 404, "{\"name\":\"NotFoundError\",\"data\":{\"message\":\"no session\"}}");
+
+        MessageWithParts answer = client.commandAsync("ses_1", new CommandRequest("review", "src", null, "mock/echo", null),
+                Duration.ofSeconds(5)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(answer.info().id()).isEqualTo("msg_1");
+        assertThat(stub.requests().get(0).body()).isEqualTo("{\"command\":\"review\",\"arguments\":\"src\",\"model\":\"mock/echo\"}");
+        assertThat(client.commandAsync("ses_9", new CommandRequest("review", null, null, null, null), Duration.ofSeconds(5)))
+                .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(OpenCodeApiException.class, error -> assertThat(error.statusCode()).isEqualTo(404));
+    }
+
+    @Test
     void unauthorizedBecomesAuthenticationExceptionWithoutThePassword() {
         stub.answer("GET", "/global/health", 401, "Unauthorized");
 

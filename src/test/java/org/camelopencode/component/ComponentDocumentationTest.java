@@ -9,9 +9,25 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.camel.Endpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.camelopencode.interaction.PermissionPolicy;
+import org.camelopencode.interaction.QuestionPolicy;
+import org.camelopencode.runner.RunnerConstants;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Keeps {@code src/main/docs/opencode-component.adoc} in step with the metadata camel-component-maven-plugin
@@ -23,6 +39,12 @@ import org.junit.jupiter.api.Test;
  * {@code update-readme} belongs to camel-package-maven-plugin and emits Antora includes), so this test is the
  * generator: {@code ./mvnw -q -o test -Dtest=ComponentDocumentationTest -Dopencode.docs.update=true} rewrites the
  * section, and a plain run fails while the page is stale.
+ *
+ * <p>The examples of the pages in {@code src/main/docs} and of the README are checked against the code too: every
+ * YAML block parses, every {@code opencode:} endpoint of a Java or YAML example resolves with its options (Camel
+ * refuses unknown options and values it cannot convert), its policies parse, every
+ * {@code camel.component.opencode.*} property names a component option, and every {@code CamelOpenCode*} name is a
+ * header or a documented exchange property.
  */
 class ComponentDocumentationTest {
 
@@ -56,6 +78,171 @@ class ComponentDocumentationTest {
         for (String section : new String[] {"componentProperties", "properties", "headers"}) {
             assertThat(metadata.path(section).size()).as(section).isPositive();
             metadata.path(section).fieldNames().forEachRemaining(name -> assertThat(page).contains("| *" + name + "*"));
+        }
+    }
+
+    @Test
+    void everyYamlExampleParses() throws IOException {
+        int parsed = 0;
+        for (Path document : documents()) {
+            for (String block : codeBlocks(document, "yaml")) {
+                try {
+                    new Load(LoadSettings.builder().build()).loadAllFromString(block).forEach(ignored -> { });
+                } catch (RuntimeException malformed) {
+                    throw new AssertionError(document + ": a YAML example does not parse: " + malformed.getMessage() + "\n" + block);
+                }
+                parsed++;
+            }
+        }
+        assertThat(parsed).as("YAML examples").isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void everyExampleEndpointResolvesWithItsOptions() throws Exception {
+        List<String> uris = new ArrayList<>();
+        for (Path document : documents()) {
+            codeBlocks(document, "java").forEach(block -> uris.addAll(javaEndpoints(block)));
+            for (String block : codeBlocks(document, "yaml")) {
+                new Load(LoadSettings.builder().build()).loadAllFromString(block).forEach(tree -> yamlEndpoints(tree, uris));
+            }
+        }
+        assertThat(uris).as("opencode: endpoints in the examples").hasSizeGreaterThan(30);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            for (String uri : uris) {
+                Endpoint endpoint;
+                try {
+                    endpoint = context.getEndpoint(uri);
+                } catch (RuntimeException refused) {
+                    throw new AssertionError("the example endpoint " + uri + " does not resolve: " + refused.getMessage(), refused);
+                }
+                assertThat(endpoint).as(uri).isInstanceOf(OpenCodeEndpoint.class);
+                OpenCodeConfiguration configuration = ((OpenCodeEndpoint) endpoint).getConfiguration();
+                PermissionPolicy.parse(configuration.getPermissionPolicy());
+                QuestionPolicy.parse(configuration.getQuestionPolicy());
+            }
+        }
+    }
+
+    @Test
+    void everyPolicyExampleOfTheInterruptionsPageParses() throws IOException {
+        String page = Files.readString(DOCUMENT.resolveSibling("opencode-interruptions.adoc"), StandardCharsets.UTF_8);
+        Matcher example = Pattern.compile("^Example: `\\+?([^`+]+)\\+?`", Pattern.MULTILINE).matcher(page);
+        assertThat(example.find()).as("the permission policy example").isTrue();
+        assertThat(PermissionPolicy.parse(example.group(1)).rules()).hasSizeGreaterThan(1);
+        assertThat(example.find()).as("the question policy example").isTrue();
+        assertThat(QuestionPolicy.parse(example.group(1)).rules()).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void everyComponentPropertyOfTheExamplesIsAComponentOption() throws IOException {
+        JsonNode options = metadata().path("componentProperties");
+        Pattern property = Pattern.compile("^camel\\.component\\.opencode\\.([\\w-]+)\\s*=", Pattern.MULTILINE);
+        int checked = 0;
+        for (Path document : documents()) {
+            for (String block : codeBlocks(document, "properties")) {
+                Matcher key = property.matcher(block);
+                while (key.find()) {
+                    assertThat(options.has(key.group(1))).as("%s: camel.component.opencode.%s is a component option", document,
+                            key.group(1)).isTrue();
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("component properties in the examples").isPositive();
+    }
+
+    @Test
+    void everyCamelOpenCodeNameIsAHeaderOrAnExchangeProperty() throws Exception {
+        Set<String> known = new HashSet<>();
+        metadata().path("headers").fieldNames().forEachRemaining(known::add);
+        known.add(AttemptHistory.PROPERTY);
+        known.add(AttemptHistory.EARLIER_PROPERTY);
+        for (Field field : RunnerConstants.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                known.add((String) field.get(null));
+            }
+        }
+        Pattern name = Pattern.compile("CamelOpenCode\\w+");
+        for (Path document : documents()) {
+            Matcher found = name.matcher(Files.readString(document, StandardCharsets.UTF_8));
+            while (found.find()) {
+                assertThat(known).as("%s names %s", document, found.group()).contains(found.group());
+            }
+        }
+    }
+
+    /** @return the README and every page of {@code src/main/docs} */
+    private static List<Path> documents() throws IOException {
+        List<Path> documents = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> pages = Files.list(DOCUMENT.getParent())) {
+            pages.filter(page -> page.toString().endsWith(".adoc")).sorted().forEach(documents::add);
+        }
+        return documents;
+    }
+
+    /**
+     * @param document a Markdown or AsciiDoc file
+     * @param language {@code java}, {@code yaml}, {@code properties}
+     * @return the code blocks in that language: Markdown {@code ```yaml} fences, AsciiDoc {@code [source,yaml]} blocks
+     */
+    static List<String> codeBlocks(Path document, String language) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        List<String> lines = Files.readAllLines(document, StandardCharsets.UTF_8);
+        boolean markdown = document.toString().endsWith(".md");
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            boolean opens = markdown ? line.equals("```" + language)
+                    : line.equals("[source," + language + "]") && i + 1 < lines.size() && lines.get(i + 1).strip().equals("----");
+            if (!opens) {
+                continue;
+            }
+            String close = markdown ? "```" : "----";
+            int first = markdown ? i + 1 : i + 2;
+            int end = first;
+            while (end < lines.size() && !lines.get(end).strip().equals(close)) {
+                end++;
+            }
+            blocks.add(String.join("\n", lines.subList(first, end)));
+            i = end;
+        }
+        return blocks;
+    }
+
+    /** @return the {@code opencode:} URIs of a Java example: string literals, adjacent {@code "a" + "b"} joined */
+    static List<String> javaEndpoints(String block) {
+        String joined = block.replaceAll("\"\\s*\\+\\s*\"", "");
+        List<String> uris = new ArrayList<>();
+        Matcher literal = Pattern.compile("\"(opencode:[^\"]*)\"").matcher(joined);
+        while (literal.find()) {
+            uris.add(literal.group(1));
+        }
+        return uris;
+    }
+
+    /** Adds the {@code opencode:} URIs of a YAML tree: string values, and {@code uri} with its {@code parameters}. */
+    @SuppressWarnings("unchecked")
+    static void yamlEndpoints(Object tree, List<String> uris) {
+        if (tree instanceof Map<?, ?> map) {
+            Object uri = map.get("uri");
+            if (uri instanceof String text && text.startsWith("opencode:")) {
+                StringBuilder withParameters = new StringBuilder(text);
+                if (map.get("parameters") instanceof Map<?, ?> parameters) {
+                    for (Map.Entry<?, ?> parameter : parameters.entrySet()) {
+                        withParameters.append(withParameters.indexOf("?") < 0 ? '?' : '&').append(parameter.getKey())
+                                .append("=RAW(").append(parameter.getValue()).append(')');
+                    }
+                }
+                uris.add(withParameters.toString());
+            }
+            map.forEach((key, value) -> {
+                if (!"uri".equals(key)) {
+                    yamlEndpoints(value, uris);
+                }
+            });
+        } else if (tree instanceof List<?> list) {
+            list.forEach(item -> yamlEndpoints(item, uris));
+        } else if (tree instanceof String text && text.startsWith("opencode:")) {
+            uris.add(text);
         }
     }
 

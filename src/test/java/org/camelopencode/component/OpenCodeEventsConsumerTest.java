@@ -63,6 +63,11 @@ class OpenCodeEventsConsumerTest {
         });
     }
 
+    /** @return the event as a frame of {@code GET /global/event}, the stream of every tested OpenCode version */
+    private static String global(String event) {
+        return "{\"payload\":" + event + "}";
+    }
+
     private static String idle(String eventId, String sessionId) {
         return "{\"id\":\"" + eventId + "\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
     }
@@ -73,11 +78,11 @@ class OpenCodeEventsConsumerTest {
         context.start();
         MockEndpoint mock = context.getEndpoint("mock:typed", MockEndpoint.class);
         StubServer.SseConnection connection = stub.nextSseConnection();
-        connection.event("{\"id\":\"evt_0\",\"type\":\"server.connected\",\"properties\":{}}");
-        connection.event("{\"id\":\"evt_h\",\"type\":\"server.heartbeat\",\"properties\":{}}");
-        connection.event("{\"id\":\"evt_1\",\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_A\",\"status\":{\"type\":\"busy\"}}}");
-        connection.event("{\"id\":\"evt_2\",\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_A\",\"field\":\"text\",\"delta\":\"hi\"}}");
-        connection.event(idle("evt_3", "ses_A"));
+        connection.event(global("{\"id\":\"evt_0\",\"type\":\"server.connected\",\"properties\":{}}"));
+        connection.event(global("{\"id\":\"evt_h\",\"type\":\"server.heartbeat\",\"properties\":{}}"));
+        connection.event(global("{\"id\":\"evt_1\",\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_A\",\"status\":{\"type\":\"busy\"}}}"));
+        connection.event(global("{\"id\":\"evt_2\",\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_A\",\"field\":\"text\",\"delta\":\"hi\"}}"));
+        connection.event(global(idle("evt_3", "ses_A")));
 
         await().atMost(WAIT).until(() -> mock.getReceivedCounter() >= 2);
         List<Exchange> received = mock.getReceivedExchanges();
@@ -96,7 +101,7 @@ class OpenCodeEventsConsumerTest {
     @Test
     void replaysARecordedServerStreamInOrderWithDirectories() throws Exception {
         String recording;
-        try (InputStream input = getClass().getResourceAsStream("/recordings/event-mixed-scenarios.sse")) {
+        try (InputStream input = getClass().getResourceAsStream("/recordings/global-event-mixed-scenarios.sse")) {
             assertThat(input).as("recording on the test classpath").isNotNull();
             recording = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -124,11 +129,11 @@ class OpenCodeEventsConsumerTest {
         MockEndpoint session = context.getEndpoint("mock:session", MockEndpoint.class);
         MockEndpoint heartbeats = context.getEndpoint("mock:heartbeats", MockEndpoint.class);
         StubServer.SseConnection connection = stub.nextSseConnection();
-        connection.event("{\"id\":\"evt_h\",\"type\":\"server.heartbeat\",\"properties\":{}}");
-        connection.event(idle("evt_1", "ses_A"));
-        connection.event("{\"id\":\"evt_2\",\"type\":\"session.updated\",\"properties\":{\"sessionID\":\"ses_B\","
-                + "\"info\":{\"id\":\"ses_B\",\"directory\":\"/workspace/project\"}}}");
-        connection.event(idle("evt_3", "ses_B"));
+        connection.event(global("{\"id\":\"evt_h\",\"type\":\"server.heartbeat\",\"properties\":{}}"));
+        connection.event(global(idle("evt_1", "ses_A")));
+        connection.event(global("{\"id\":\"evt_2\",\"type\":\"session.updated\",\"properties\":{\"sessionID\":\"ses_B\","
+                + "\"info\":{\"id\":\"ses_B\",\"directory\":\"/workspace/project\"}}}"));
+        connection.event(global(idle("evt_3", "ses_B")));
 
         await().atMost(WAIT).until(() -> session.getReceivedCounter() >= 2 && heartbeats.getReceivedCounter() >= 1);
         assertThat(session.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_ID))
@@ -137,8 +142,8 @@ class OpenCodeEventsConsumerTest {
                 .isEqualTo("/workspace/project");
         assertThat(heartbeats.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_TYPE))
                 .containsExactly("server.heartbeat");
-        // Two consumers of one server share the one GET /event connection.
-        assertThat(stub.requests()).filteredOn(request -> request.path().equals("/event")).hasSize(1);
+        // Two consumers of one server share the one GET /global/event connection.
+        assertThat(stub.requests()).filteredOn(request -> request.path().equals("/global/event")).hasSize(1);
     }
 
     @Test
@@ -177,10 +182,10 @@ class OpenCodeEventsConsumerTest {
         MockEndpoint fast = context.getEndpoint("mock:fast", MockEndpoint.class);
         OpenCodeEventsConsumer consumer = (OpenCodeEventsConsumer) context.getRoute("slow").getConsumer();
         StubServer.SseConnection connection = stub.nextSseConnection();
-        connection.event(idle("evt_1", "ses_A"));
+        connection.event(global(idle("evt_1", "ses_A")));
         assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("slow route entered").isTrue();
         for (int index = 2; index <= 10; index++) {
-            connection.event(idle("evt_" + index, "ses_A"));
+            connection.event(global(idle("evt_" + index, "ses_A")));
         }
 
         await().atMost(WAIT).until(() -> fast.getReceivedCounter() == 10);
@@ -212,9 +217,9 @@ class OpenCodeEventsConsumerTest {
         context.start();
         MockEndpoint after = context.getEndpoint("mock:after", MockEndpoint.class);
         StubServer.SseConnection connection = stub.nextSseConnection();
-        connection.event(idle("evt_1", "ses_bad"));
+        connection.event(global(idle("evt_1", "ses_bad")));
         connection.write("data: {not json\n\n");
-        connection.event(idle("evt_2", "ses_good"));
+        connection.event(global(idle("evt_2", "ses_good")));
 
         await().atMost(WAIT).until(() -> after.getReceivedCounter() == 1 && handled.size() == 2);
         assertThat(after.getReceivedExchanges().get(0).getMessage().getHeader(OpenCodeConstants.EVENT_ID)).isEqualTo("evt_2");
@@ -253,11 +258,31 @@ class OpenCodeEventsConsumerTest {
         StubServer.SseConnection second = stub.nextSseConnection();
         await().atMost(WAIT).until(() -> check.call().getState() == HealthCheck.State.UP);
         assertThat(check.call().getDetails()).containsEntry("reconnects", 1L);
-        second.event(idle("evt_after", "ses_A"));
+        second.event(global(idle("evt_after", "ses_A")));
         MockEndpoint watched = context.getEndpoint("mock:watched", MockEndpoint.class);
         await().atMost(WAIT).until(() -> watched.getReceivedCounter() >= 1);
         assertThat(watched.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_ID))
                 .contains("evt_after");
+    }
+
+    @Test
+    void theDirectoryOptionKeepsOneDirectorysEventsAndServerWideOnes() throws Exception {
+        addMockRoutes("one", events("directory=/repos/a"), "all", events(""));
+        context.start();
+        MockEndpoint one = context.getEndpoint("mock:one", MockEndpoint.class);
+        MockEndpoint all = context.getEndpoint("mock:all", MockEndpoint.class);
+        StubServer.SseConnection connection = stub.nextSseConnection();
+        connection.event(global("{\"id\":\"evt_0\",\"type\":\"server.connected\",\"properties\":{}}"));
+        connection.event("{\"directory\":\"/repos/b\",\"payload\":" + idle("evt_b", "ses_B") + "}");
+        connection.event("{\"directory\":\"/repos/a\",\"payload\":" + idle("evt_a", "ses_A") + "}");
+        connection.event(global("{\"id\":\"evt_c\",\"type\":\"session.updated\",\"properties\":{\"sessionID\":\"ses_C\","
+                + "\"info\":{\"id\":\"ses_C\",\"directory\":\"/repos/a/\"}}}"));
+
+        await().atMost(WAIT).until(() -> all.getReceivedCounter() >= 4 && one.getReceivedCounter() >= 3);
+        assertThat(one.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_ID))
+                .containsExactly("evt_0", "evt_a", "evt_c");
+        assertThat(all.getReceivedExchanges()).extracting(exchange -> exchange.getMessage().getHeader(OpenCodeConstants.EVENT_ID))
+                .containsExactly("evt_0", "evt_b", "evt_a", "evt_c");
     }
 
     @Test
