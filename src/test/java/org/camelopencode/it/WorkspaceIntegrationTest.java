@@ -169,7 +169,9 @@ class WorkspaceIntegrationTest {
                 writeFile("half-done.txt", "first attempt\n"), Reply.hang(),
                 writeFile("done.txt", "second attempt\n"), Reply.text("retry done"));
 
-        drop("retry", "directory: " + repository + "\nworkspace: worktree\ntimeout: 8\n", "WS-RETRY write your file");
+        // Each worktree is a new directory to OpenCode, which boots an instance for it on the session's first call (seconds on a
+        // loaded machine): the deadline must cover that plus the first write, or the first attempt times out before writing.
+        drop("retry", "directory: " + repository + "\nworkspace: worktree\ntimeout: 30\n", "WS-RETRY write your file");
 
         JsonNode record = awaitRecord(outbox, "retry.result.json");
         JsonNode attempts = record.path("attempts");
