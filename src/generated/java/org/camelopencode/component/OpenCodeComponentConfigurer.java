@@ -40,6 +40,13 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         return target.getCliConfiguration();
     }
 
+    private org.camelopencode.component.WorkspaceConfiguration getOrCreateWorkspaceConfiguration(OpenCodeComponent target) {
+        if (target.getWorkspaceConfiguration() == null) {
+            target.setWorkspaceConfiguration(new org.camelopencode.component.WorkspaceConfiguration());
+        }
+        return target.getWorkspaceConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         OpenCodeComponent target = (OpenCodeComponent) obj;
@@ -82,6 +89,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "files": getOrCreateCliConfiguration(target).setFiles(property(camelContext, java.lang.String.class, value)); return true;
         case "fleetconfiguration":
         case "fleetConfiguration": target.setFleetConfiguration(property(camelContext, org.camelopencode.component.ManagedFleetConfiguration.class, value)); return true;
+        case "gituseremail":
+        case "gitUserEmail": getOrCreateWorkspaceConfiguration(target).setGitUserEmail(property(camelContext, java.lang.String.class, value)); return true;
+        case "gitusername":
+        case "gitUserName": getOrCreateWorkspaceConfiguration(target).setGitUserName(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": getOrCreateConfiguration(target).setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -146,6 +157,9 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": getOrCreateConfiguration(target).setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": getOrCreateConfiguration(target).setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspace": getOrCreateWorkspaceConfiguration(target).setWorkspace(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspaceconfiguration":
+        case "workspaceConfiguration": target.setWorkspaceConfiguration(property(camelContext, org.camelopencode.component.WorkspaceConfiguration.class, value)); return true;
         case "workspacesroot":
         case "workspacesRoot": getOrCreateConfiguration(target).setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -193,6 +207,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "files": return java.lang.String.class;
         case "fleetconfiguration":
         case "fleetConfiguration": return org.camelopencode.component.ManagedFleetConfiguration.class;
+        case "gituseremail":
+        case "gitUserEmail": return java.lang.String.class;
+        case "gitusername":
+        case "gitUserName": return java.lang.String.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -257,6 +275,9 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "workspace": return java.lang.String.class;
+        case "workspaceconfiguration":
+        case "workspaceConfiguration": return org.camelopencode.component.WorkspaceConfiguration.class;
         case "workspacesroot":
         case "workspacesRoot": return java.lang.String.class;
         default: return null;
@@ -305,6 +326,10 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "files": return getOrCreateCliConfiguration(target).getFiles();
         case "fleetconfiguration":
         case "fleetConfiguration": return target.getFleetConfiguration();
+        case "gituseremail":
+        case "gitUserEmail": return getOrCreateWorkspaceConfiguration(target).getGitUserEmail();
+        case "gitusername":
+        case "gitUserName": return getOrCreateWorkspaceConfiguration(target).getGitUserName();
         case "jsonretries":
         case "jsonRetries": return getOrCreateConfiguration(target).getJsonRetries();
         case "lazystartproducer":
@@ -369,6 +394,9 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "title": return getOrCreateConfiguration(target).getTitle();
         case "transport": return getOrCreateConfiguration(target).getTransport();
         case "username": return getOrCreateConfiguration(target).getUsername();
+        case "workspace": return getOrCreateWorkspaceConfiguration(target).getWorkspace();
+        case "workspaceconfiguration":
+        case "workspaceConfiguration": return target.getWorkspaceConfiguration();
         case "workspacesroot":
         case "workspacesRoot": return getOrCreateConfiguration(target).getWorkspacesRoot();
         default: return null;

@@ -57,6 +57,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "expect": target.getConfiguration().setExpect(property(camelContext, java.lang.String.class, value)); return true;
         case "files": target.getCliConfiguration().setFiles(property(camelContext, java.lang.String.class, value)); return true;
+        case "gituseremail":
+        case "gitUserEmail": target.getWorkspaceConfiguration().setGitUserEmail(property(camelContext, java.lang.String.class, value)); return true;
+        case "gitusername":
+        case "gitUserName": target.getWorkspaceConfiguration().setGitUserName(property(camelContext, java.lang.String.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": target.getConfiguration().setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -93,6 +97,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": target.getConfiguration().setTitle(property(camelContext, java.lang.String.class, value)); return true;
         case "transport": target.getConfiguration().setTransport(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workspace": target.getWorkspaceConfiguration().setWorkspace(property(camelContext, java.lang.String.class, value)); return true;
         case "workspacesroot":
         case "workspacesRoot": target.getConfiguration().setWorkspacesRoot(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -136,6 +141,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "expect": return java.lang.String.class;
         case "files": return java.lang.String.class;
+        case "gituseremail":
+        case "gitUserEmail": return java.lang.String.class;
+        case "gitusername":
+        case "gitUserName": return java.lang.String.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -172,6 +181,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": return java.lang.String.class;
         case "transport": return java.lang.String.class;
         case "username": return java.lang.String.class;
+        case "workspace": return java.lang.String.class;
         case "workspacesroot":
         case "workspacesRoot": return java.lang.String.class;
         default: return null;
@@ -216,6 +226,10 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exchangePattern": return target.getExchangePattern();
         case "expect": return target.getConfiguration().getExpect();
         case "files": return target.getCliConfiguration().getFiles();
+        case "gituseremail":
+        case "gitUserEmail": return target.getWorkspaceConfiguration().getGitUserEmail();
+        case "gitusername":
+        case "gitUserName": return target.getWorkspaceConfiguration().getGitUserName();
         case "jsonretries":
         case "jsonRetries": return target.getConfiguration().getJsonRetries();
         case "lazystartproducer":
@@ -252,6 +266,7 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "title": return target.getConfiguration().getTitle();
         case "transport": return target.getConfiguration().getTransport();
         case "username": return target.getConfiguration().getUsername();
+        case "workspace": return target.getWorkspaceConfiguration().getWorkspace();
         case "workspacesroot":
         case "workspacesRoot": return target.getConfiguration().getWorkspacesRoot();
         default: return null;

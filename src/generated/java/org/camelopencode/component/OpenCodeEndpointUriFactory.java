@@ -23,7 +23,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(47);
         props.add("agent");
         props.add("approvalEndpoint");
         props.add("approvalTimeToLive");
@@ -43,6 +43,8 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("exchangePattern");
         props.add("expect");
         props.add("files");
+        props.add("gitUserEmail");
+        props.add("gitUserName");
         props.add("jsonRetries");
         props.add("lazyStartProducer");
         props.add("limit");
@@ -67,6 +69,7 @@ public class OpenCodeEndpointUriFactory extends org.apache.camel.support.compone
         props.add("title");
         props.add("transport");
         props.add("username");
+        props.add("workspace");
         props.add("workspacesRoot");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);

@@ -116,7 +116,7 @@ public final class AttemptHistory {
 
     private static AttemptRecord completed(Exchange exchange, DispatchResult result, Instant startedAt, String continued) {
         return append(exchange, new AttemptRecord(1, result.sessionId(), result.model(), AttemptRecord.COMPLETED, null,
-                TokenCounts.of(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString(), continued));
+                TokenCounts.of(result.tokens()), result.cost(), result.duration().toMillis(), startedAt.toString(), continued, null, null));
     }
 
     /**
@@ -137,7 +137,7 @@ public final class AttemptHistory {
         String attemptModel = failure.getModel() != null ? failure.getModel() : model;
         return append(exchange, new AttemptRecord(1, failure.getSessionId(), attemptModel, failure.getKindName(),
                 failure.getReason(), TokenCounts.of(failure.getTokens()), failure.getCost(), failure.getDuration().toMillis(),
-                startedAt.toString(), continued));
+                startedAt.toString(), continued, null, null));
     }
 
     private static AttemptRecord append(Exchange exchange, AttemptRecord attempt) {

@@ -28,6 +28,10 @@ import org.camelopencode.observe.DispatchTracing;
  * key and a configured ledger). The listener goes with the dispatch (the dispatcher tells it the new session) and is
  * told {@code completed} or {@code failed} exactly once, here, where the attempt's future ends; an exception that is no
  * {@link OpenCodeFailureException} reaches it as {@code agent_error}, while the exchange gets the original exception.
+ *
+ * <p>The attempt runs in its {@link AttemptWorkspace} (a fresh git worktree, a turn in a shared directory, or the
+ * request's directory as is): prepared before it starts, ended (changes captured, committed or removed) before the
+ * listeners are told, so a commit that fails fails the attempt, and its changes go into its attempt entry after.
  */
 final class DispatchOperation {
 
@@ -83,13 +87,18 @@ final class DispatchOperation {
             callback.done(true);
             return true;
         }
+        AttemptWorkspace workspace = AttemptWorkspace.open(endpoint.getComponent().workspaces(),
+                WorkspaceRequests.of(exchange, endpoint.getWorkspaceConfiguration()), request, endpoint.servers().projectDirectory(), taskName,
+                endpoint.getWorkspaceConfiguration());
         boolean throughCli = CliTransport.selected(exchange, configuration);
         SkillFolders skills = cli.linkSkills(exchange, throughCli);
         AttemptListener listener = AttemptListener.all(observers(exchange, request, taskName, history, recorded));
-        start(exchange, request, throughCli, recorded, listener).whenComplete((result, failure) -> {
+        workspace.run(request, inWorkspace -> start(exchange, inWorkspace, throughCli, recorded, listener)).whenComplete((result, failure) -> {
             skills.close();
             try {
-                end(exchange, listener, result, failure);
+                Throwable reported = workspace.finish(exchange, result, failure);
+                end(exchange, listener, reported == null ? result : null, reported);
+                workspace.annotate(exchange);
             } finally {
                 callback.done(false);
             }

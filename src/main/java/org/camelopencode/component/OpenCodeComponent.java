@@ -20,6 +20,7 @@ import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 import org.camelopencode.observe.MeterRegistryLookup;
 import org.camelopencode.server.InstanceReport;
+import org.camelopencode.workspace.Git;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public class OpenCodeComponent extends DefaultComponent {
     private OpenCodeConfiguration configuration = new OpenCodeConfiguration();
     @Metadata(label = "cli", description = "Default options of the CLI transport (transport=cli) for every endpoint of this component.")
     private CliConfiguration cliConfiguration = new CliConfiguration();
+    @Metadata(label = "workspace", description = "Default workspace options (git worktrees, commits) for every endpoint of this component.")
+    private WorkspaceConfiguration workspaceConfiguration = new WorkspaceConfiguration();
     @Metadata(label = "managed", description = "The fleet's options (managed servers and external serverUrls), used when no serverUrl is set.")
     private ManagedFleetConfiguration fleetConfiguration = new ManagedFleetConfiguration();
     @Metadata(label = "advanced", javaType = "java.time.Duration", description = "How often to log one progress line per dispatch in flight (state,"
@@ -55,6 +58,7 @@ public class OpenCodeComponent extends DefaultComponent {
     private Duration sessionRetention;
     private volatile SessionRetention retentionSweeper;
 
+    private final Workspaces workspaces = new Workspaces(new Git());
     private final Map<String, DirectServer> directServers = new ConcurrentHashMap<>();
     private volatile FleetServers fleetServers;
     private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
@@ -73,7 +77,8 @@ public class OpenCodeComponent extends DefaultComponent {
             throw new IllegalArgumentException("opencode: needs an operation, for example opencode:dispatch; one of "
                     + Arrays.toString(OpenCodeOperation.values()));
         }
-        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this, configuration.copy(), cliConfiguration.copy());
+        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this, configuration.copy(), cliConfiguration.copy(),
+                workspaceConfiguration.copy());
         endpoint.setOperation(getCamelContext().getTypeConverter().mandatoryConvertTo(OpenCodeOperation.class, remaining));
         setProperties(endpoint, parameters);
         return endpoint;
@@ -315,6 +320,21 @@ public class OpenCodeComponent extends DefaultComponent {
     /** @param cliConfiguration the default options of the CLI transport that every endpoint copies */
     public void setCliConfiguration(CliConfiguration cliConfiguration) {
         this.cliConfiguration = cliConfiguration;
+    }
+
+    /** @return the default workspace options that every endpoint copies */
+    public WorkspaceConfiguration getWorkspaceConfiguration() {
+        return workspaceConfiguration;
+    }
+
+    /** @param workspaceConfiguration the default workspace options that every endpoint copies */
+    public void setWorkspaceConfiguration(WorkspaceConfiguration workspaceConfiguration) {
+        this.workspaceConfiguration = workspaceConfiguration;
+    }
+
+    /** @return the component's worktrees, changes and directory queue, shared by every endpoint */
+    Workspaces workspaces() {
+        return workspaces;
     }
 
     /** @return the fleet's options (managed servers and external {@code serverUrls}) */

@@ -49,6 +49,15 @@ public final class OpenCodeConstants {
     public static final String ATTEMPT = "CamelOpenCodeAttempt";
     @Metadata(label = "producer", description = "dispatch: the task's idempotency key in the dispatch ledger (file name + content hash, JMS message id, Kafka offset or key; set by the trigger's steps, or by the sender to override). A key already completed answers its recorded result; one still running re-attaches to its session.", javaType = "String")
     public static final String TASK_KEY = "CamelOpenCodeTaskKey";
+    @Metadata(label = "producer", description = "dispatch: where the agent edits, shared or worktree, overriding the workspace option; a task's"
+            + " workspace key wins.", javaType = "String")
+    public static final String WORKSPACE = "CamelOpenCodeWorkspace";
+    @Metadata(label = "producer", description = "dispatch with workspace worktree, out: the successful attempt's branch (opencode/<task>-<attempt>);"
+            + " kept after the exchange only when the task committed or has keep: true.", javaType = "String")
+    public static final String BRANCH = "CamelOpenCodeBranch";
+    @Metadata(label = "producer", description = "dispatch with commit: true, out: the sha of the commit of the attempt's changes on its branch.",
+            javaType = "String")
+    public static final String COMMIT = "CamelOpenCodeCommit";
     @Metadata(description = "The task's name (for file tasks the file name without its extension).", javaType = "String")
     public static final String TASK_NAME = "CamelOpenCodeTaskName";
     @Metadata(description = "The failure kind's wire name (for example rate_limited) when the operation failed.", javaType = "String")

@@ -28,6 +28,8 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     private OpenCodeConfiguration configuration;
     @UriParam
     private CliConfiguration cliConfiguration;
+    @UriParam
+    private WorkspaceConfiguration workspaceConfiguration;
 
     private volatile OpenCodeServers servers;
 
@@ -39,9 +41,22 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
      */
     public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
             CliConfiguration cliConfiguration) {
+        this(uri, component, configuration, cliConfiguration, new WorkspaceConfiguration());
+    }
+
+    /**
+     * @param uri the endpoint URI
+     * @param component the owning component
+     * @param configuration this endpoint's copy of the options
+     * @param cliConfiguration this endpoint's copy of the CLI transport's options
+     * @param workspaceConfiguration this endpoint's copy of the workspace options
+     */
+    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
+            CliConfiguration cliConfiguration, WorkspaceConfiguration workspaceConfiguration) {
         super(uri, component);
         this.configuration = configuration;
         this.cliConfiguration = cliConfiguration;
+        this.workspaceConfiguration = workspaceConfiguration;
     }
 
     @Override
@@ -122,5 +137,15 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     /** @param cliConfiguration this endpoint's options of the CLI transport */
     public void setCliConfiguration(CliConfiguration cliConfiguration) {
         this.cliConfiguration = cliConfiguration;
+    }
+
+    /** @return this endpoint's workspace options */
+    public WorkspaceConfiguration getWorkspaceConfiguration() {
+        return workspaceConfiguration;
+    }
+
+    /** @param workspaceConfiguration this endpoint's workspace options */
+    public void setWorkspaceConfiguration(WorkspaceConfiguration workspaceConfiguration) {
+        this.workspaceConfiguration = workspaceConfiguration;
     }
 }

@@ -5,9 +5,11 @@ import java.util.OptionalLong;
 import org.camelopencode.component.ManagedFleetConfiguration;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.component.OpenCodeConfiguration;
+import org.camelopencode.component.WorkspaceConfiguration;
 import org.camelopencode.server.OpenCodeConfig;
 import org.camelopencode.task.Durations.BareNumber;
 import org.camelopencode.testkit.ScriptedModelServer;
+import org.camelopencode.workspace.WorkspaceMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,7 @@ final class ComponentSettings {
         settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(configuration::setApprovalTimeToLive);
         settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(component::setProgressInterval);
         settings.duration("opencode.sessions.retention", BareNumber.SECONDS).ifPresent(component::setSessionRetention);
+        applyWorkspace(component.getWorkspaceConfiguration(), settings);
         if (serverUrl != null) {
             return "Using the OpenCode server at " + serverUrl + " as user " + configuration.getUsername();
         }
@@ -68,6 +71,26 @@ final class ComponentSettings {
                 + " (state in " + RunnerConfiguration.absolute(settings, "opencode.state-dir") + ", agents work in "
                 + RunnerConfiguration.absolute(settings, "opencode.project-dir") + ")"
                 + (fleet.getServerUrls() == null ? "" : " and using the servers " + fleet.getServerUrls());
+    }
+
+    /** The keys {@code opencode.workspace}, {@code opencode.git.user-name} and {@code opencode.git.user-email} (README "Workspaces"). */
+    private static void applyWorkspace(WorkspaceConfiguration workspace, RunnerProperties settings) {
+        String mode = settings.get("opencode.workspace");
+        if (mode != null) {
+            try {
+                workspace.setWorkspace(WorkspaceMode.parse(mode).wireName());
+            } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException("opencode.workspace: " + unknown.getMessage(), unknown);
+            }
+        }
+        String name = settings.get("opencode.git.user-name");
+        if (name != null) {
+            workspace.setGitUserName(name);
+        }
+        String email = settings.get("opencode.git.user-email");
+        if (email != null) {
+            workspace.setGitUserEmail(email);
+        }
     }
 
     /** The {@code opencode.managed.*} and {@code opencode.server.urls} keys (README "Fleet"). */

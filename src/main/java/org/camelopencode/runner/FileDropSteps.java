@@ -37,6 +37,7 @@ public class FileDropSteps implements TaskSteps {
 
     private final TaskReader reader = new TaskReader();
     private final Path deadLetter;
+    private final Path outbox;
 
     /** Steps without a dead-letter folder: no history is picked up from earlier dead letters. */
     public FileDropSteps() {
@@ -45,7 +46,17 @@ public class FileDropSteps implements TaskSteps {
 
     /** @param deadLetter the dead-letter folder ({@code opencode.dead-letter}), or {@code null} */
     public FileDropSteps(Path deadLetter) {
+        this(deadLetter, null);
+    }
+
+    /**
+     * @param deadLetter the dead-letter folder ({@code opencode.dead-letter}), or {@code null}
+     * @param outbox the outbox ({@code opencode.outbox}) where a worktree task's {@code <name>.patch} goes beside its
+     *     result, or {@code null} for no patch files (a failed task's patch goes to {@code deadLetter})
+     */
+    public FileDropSteps(Path deadLetter, Path outbox) {
         this.deadLetter = deadLetter;
+        this.outbox = outbox;
     }
 
     /**
@@ -91,7 +102,8 @@ public class FileDropSteps implements TaskSteps {
     }
 
     /**
-     * Writes the result record {@code <task>.result.json}; a re-driven task's old dead letter is removed.
+     * Writes the result record {@code <task>.result.json} (and {@code <task>.patch} beside it for a worktree task that
+     * changed files); a re-driven task's old dead letter is removed.
      *
      * @param exchange the exchange after {@code opencode:dispatch}
      * @throws InvalidPayloadException when the body is not a dispatch result
@@ -99,18 +111,19 @@ public class FileDropSteps implements TaskSteps {
     @Override
     public void resultRecord(Exchange exchange) throws InvalidPayloadException {
         String task = taskName(exchange);
-        TaskRecordWriter.writeResult(exchange, task);
+        TaskRecordWriter.writeResult(exchange, task, outbox);
         removeOldDeadLetter(exchange, task);
     }
 
     /**
-     * Writes the error record {@code <task>.error.json}; an invalid task is named by its file.
+     * Writes the error record {@code <task>.error.json} (and the last attempt's {@code <task>.patch} in the dead-letter
+     * folder); an invalid task is named by its file.
      *
      * @param exchange the exchange in the dead letter route
      */
     @Override
     public void errorRecord(Exchange exchange) {
-        TaskRecordWriter.writeError(exchange, taskName(exchange));
+        TaskRecordWriter.writeError(exchange, taskName(exchange), outbox == null ? null : deadLetter);
     }
 
     /** The attempts of {@code <dead-letter>/<task>.error.json}, when the task failed before; else none. */
@@ -143,7 +156,8 @@ public class FileDropSteps implements TaskSteps {
         if (deadLetter == null || originalFile == null) {
             return;
         }
-        for (Path stale : List.of(deadLetter.resolve(TaskRecords.errorFileName(task)), deadLetter.resolve(originalFile))) {
+        for (Path stale : List.of(deadLetter.resolve(TaskRecords.errorFileName(task)), deadLetter.resolve(originalFile),
+                deadLetter.resolve(TaskRecords.patchFileName(task)))) {
             try {
                 Files.deleteIfExists(stale);
             } catch (IOException failure) {

@@ -78,7 +78,8 @@ public class RunnerConfiguration implements CamelConfiguration {
     /** The beans the task routes call: the file, message, pipeline and schedule steps. */
     private static void bindSteps(CamelContext context, RunnerProperties settings) {
         String deadLetter = settings.get("opencode.dead-letter");
-        FileDropSteps fileDropSteps = new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter));
+        String outbox = settings.get("opencode.outbox");
+        FileDropSteps fileDropSteps = new FileDropSteps(deadLetter == null ? null : Path.of(deadLetter), outbox == null ? null : Path.of(outbox));
         context.getRegistry().bind("fileDropSteps", fileDropSteps);
         context.getRegistry().bind("messageTaskSteps", new MessageTaskSteps());
         context.getRegistry().bind("pipelineSteps", new PipelineSteps(fileDropSteps));

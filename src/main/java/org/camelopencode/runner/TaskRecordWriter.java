@@ -1,10 +1,14 @@
 package org.camelopencode.runner;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.camelopencode.component.AttemptHistory;
 import org.camelopencode.component.OpenCodeConstants;
+import org.camelopencode.component.WorkspaceOutcome;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
@@ -13,6 +17,8 @@ import org.camelopencode.task.ResultRecord;
 import org.camelopencode.task.TaskRecords;
 import org.camelopencode.task.TaskSpec;
 import org.camelopencode.task.TokenCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the result and error records of every trigger (file drop, JMS, Kafka, schedule, pipeline stages): the body
@@ -26,9 +32,14 @@ import org.camelopencode.task.TokenCounts;
  *       {@code CamelOpenCodeFailureKind} and {@value RunnerConstants#MESSAGE_FAILURE_KIND}: the kind's wire name.</li>
  * </ul>
  * The attempts are the exchange's {@link AttemptHistory}; the task is the exchange property
- * {@value RunnerConstants#TASK}.
+ * {@value RunnerConstants#TASK}; the {@code workspace}, {@code changes}, {@code commit} and {@code branch} of a task with
+ * a workspace are the latest attempt's {@link WorkspaceOutcome}. Given a patch folder (the file drop's outbox or dead
+ * letter), a non-empty patch is written there as {@code <task>.patch} before the record, which names it as
+ * {@code patch}; message triggers write no patch file (the branch of a committed task holds the same change).
  */
 public final class TaskRecordWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRecordWriter.class);
 
     private TaskRecordWriter() {
     }
@@ -53,7 +64,24 @@ public final class TaskRecordWriter {
      * @throws InvalidPayloadException when the body is not a {@link DispatchResult}
      */
     public static void writeResult(Exchange exchange, String task) throws InvalidPayloadException {
-        write(exchange, completed(exchange, task), TaskRecords.resultFileName(task));
+        writeResult(exchange, task, null);
+    }
+
+    /**
+     * As {@link #writeResult(Exchange, String)}, with the attempt's patch written as {@code <patchFolder>/<task>.patch}.
+     *
+     * @param exchange the exchange after {@code opencode:dispatch}
+     * @param task the task name
+     * @param patchFolder where the patch goes (the outbox), or {@code null} for no patch file
+     * @throws InvalidPayloadException when the body is not a {@link DispatchResult}
+     */
+    public static void writeResult(Exchange exchange, String task, Path patchFolder) throws InvalidPayloadException {
+        ResultRecord record = completed(exchange, task);
+        WorkspaceOutcome outcome = WorkspaceOutcome.of(exchange);
+        if (outcome != null) {
+            record = record.withWorkspace(outcome.workspace(), outcome.fileChanges(), writePatch(outcome, task, patchFolder), outcome.commit());
+        }
+        write(exchange, record, TaskRecords.resultFileName(task));
     }
 
     /**
@@ -81,6 +109,17 @@ public final class TaskRecordWriter {
      * @param task the task name
      */
     public static void writeError(Exchange exchange, String task) {
+        writeError(exchange, task, null);
+    }
+
+    /**
+     * As {@link #writeError(Exchange, String)}, with the last attempt's patch written as {@code <patchFolder>/<task>.patch}.
+     *
+     * @param exchange the exchange in a dead letter route
+     * @param task the task name
+     * @param patchFolder where the patch goes (the dead-letter folder), or {@code null} for no patch file
+     */
+    public static void writeError(Exchange exchange, String task, Path patchFolder) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         OpenCodeFailureException failure = caught instanceof OpenCodeFailureException classified
                 ? classified
@@ -90,11 +129,33 @@ public final class TaskRecordWriter {
                 message.getHeader(Exchange.FILE_NAME_ONLY, String.class), String.class);
         ErrorRecord record = ErrorRecord.of(task, failure, AttemptHistory.of(exchange), file,
                 exchange.getProperty(RunnerConstants.TASK, TaskSpec.class));
+        WorkspaceOutcome outcome = WorkspaceOutcome.of(exchange);
+        if (outcome != null) {
+            record = record.withWorkspace(outcome.workspace(), outcome.fileChanges(), writePatch(outcome, task, patchFolder));
+        }
         message.setBody(TaskRecords.toJson(record));
         message.setHeader(Exchange.FILE_NAME, TaskRecords.errorFileName(task));
         name(message, task, ErrorRecord.FAILED);
         message.setHeader(OpenCodeConstants.FAILURE_KIND, record.failure());
         message.setHeader(RunnerConstants.MESSAGE_FAILURE_KIND, record.failure());
+    }
+
+    /** The patch's file name once written, or {@code null} when there is none, no folder, or it could not be written. */
+    private static String writePatch(WorkspaceOutcome outcome, String task, Path folder) {
+        byte[] patch = outcome.changes().patch();
+        if (folder == null || patch.length == 0) {
+            return null;
+        }
+        String name = TaskRecords.patchFileName(task);
+        try {
+            Files.createDirectories(folder);
+            Files.write(folder.resolve(name), patch);
+            return name;
+        } catch (IOException failure) {
+            LOG.warn("Task {}: the patch {} could not be written to {} ({}); the record lists the changes without it", task, name, folder,
+                    failure.getMessage());
+            return null;
+        }
     }
 
     private static ResultRecord completed(Exchange exchange, String task) throws InvalidPayloadException {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 import java.util.Objects;
+import org.camelopencode.workspace.FileChange;
 
 /**
  * One dispatch attempt of a task, an element of the {@code "attempts"} list of result and error records. Fields in
- * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt, continued?}.
+ * this order: {@code attempt, sessionId?, model?, outcome, error?, tokens, cost, durationMs, startedAt, continued?, branch?,
+ * changes?}.
  *
  * <p>Written by the {@code opencode:dispatch} producer after every attempt (from the {@code DispatchResult} of a
  * completed attempt, or from the {@code OpenCodeFailureException} of a failed one); re-driven tasks keep their
@@ -25,9 +28,13 @@ import java.util.Objects;
  * @param startedAt when the attempt was dispatched, ISO-8601 UTC (for example {@code 2025-01-31T10:15:30.123Z})
  * @param continued the session the task named to continue ({@code sessionId} key; with {@code fork} the session that was
  *     forked, {@code sessionId} then being the fork); omitted for an attempt in a fresh session
+ * @param branch the attempt's worktree branch ({@code workspace: worktree}); omitted otherwise
+ * @param changes what the attempt changed in its worktree against the base, captured before the worktree was removed
+ *     (a failed attempt's partial edits are here, never in the next attempt's tree); omitted without a worktree
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt", "continued"})
+@JsonPropertyOrder({"attempt", "sessionId", "model", "outcome", "error", "tokens", "cost", "durationMs", "startedAt", "continued", "branch",
+        "changes"})
 public record AttemptRecord(
         int attempt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String sessionId,
@@ -38,7 +45,9 @@ public record AttemptRecord(
         double cost,
         long durationMs,
         String startedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String continued) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String continued,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String branch,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileChange> changes) {
 
     /**
      * An attempt in a fresh session.
@@ -55,7 +64,7 @@ public record AttemptRecord(
      */
     public AttemptRecord(int attempt, String sessionId, String model, String outcome, String error, TokenCounts tokens, double cost,
             long durationMs, String startedAt) {
-        this(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, null);
+        this(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, null, null, null);
     }
 
     /** The outcome of an attempt that passed the completion gate. */
@@ -71,6 +80,7 @@ public record AttemptRecord(
             throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);
         }
         tokens = tokens == null ? TokenCounts.NONE : tokens;
+        changes = changes == null ? null : List.copyOf(changes);
     }
 
     /** @return whether the attempt passed the completion gate */
@@ -84,7 +94,8 @@ public record AttemptRecord(
      * @return this attempt renumbered
      */
     public AttemptRecord withAttempt(int number) {
-        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, continued);
+        return new AttemptRecord(number, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, continued, branch,
+                changes);
     }
 
     /**
@@ -92,6 +103,17 @@ public record AttemptRecord(
      * @return this attempt marked as a continuation of that session
      */
     public AttemptRecord withContinued(String session) {
-        return new AttemptRecord(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, session);
+        return new AttemptRecord(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, session, branch,
+                changes);
+    }
+
+    /**
+     * @param newBranch the attempt's worktree branch
+     * @param newChanges what the attempt changed in it
+     * @return this attempt with its worktree's branch and changes
+     */
+    public AttemptRecord withChanges(String newBranch, List<FileChange> newChanges) {
+        return new AttemptRecord(attempt, sessionId, model, outcome, error, tokens, cost, durationMs, startedAt, continued, newBranch,
+                newChanges);
     }
 }

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.camelopencode.workspace.FileChange;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 
 /**
  * The failure record {@code <dead-letter>/<name>.error.json} of the file-drop contract (DESIGN.md), fields in this
- * order: {@code status, task, failure, message, sessionId?, attempts, request?, file?, original?}. It carries only
+ * order: {@code status, task, failure, message, sessionId?, attempts, request?, file?, original?, workspace?, changes?,
+ * patch?}. It carries only
  * these fields; the message comes from {@link OpenCodeFailureException}, which never holds secrets.
  *
  * <p>A dead letter is replayable: {@code original} holds the task exactly as a {@code *.json} task file would
@@ -31,10 +33,17 @@ import org.camelopencode.failure.OpenCodeFailureException;
  * @param request the pending permission or question request for the pending_* kinds; omitted when {@code null}
  * @param file the name of the task file that failed (for example {@code fix-bug.md}); omitted when unknown
  * @param original the task as a task JSON object ({@code prompt, model?, agent?, title?, expect, schema?, timeout?,
- *     runId?, stage?, maxTokens?, maxCost?}); omitted when the task could not be read ({@code invalid_task})
+ *     runId?, stage?, maxTokens?, maxCost?, workspace?, ...}); omitted when the task could not be read ({@code invalid_task})
+ * @param workspace where the last attempt worked ({@link WorkspaceRecord}); omitted when the task named no workspace or
+ *     none was made
+ * @param changes what the last attempt changed against the base before it failed (also in its attempt entry);
+ *     omitted without a worktree
+ * @param patch the file name of those changes as a patch beside the record ({@code <name>.patch}); omitted when
+ *     nothing changed or the trigger writes no files
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"status", "task", "failure", "message", "sessionId", "attempts", "request", "file", "original"})
+@JsonPropertyOrder({"status", "task", "failure", "message", "sessionId", "attempts", "request", "file", "original", "workspace", "changes",
+        "patch"})
 public record ErrorRecord(
         String status,
         String task,
@@ -44,7 +53,10 @@ public record ErrorRecord(
         List<AttemptRecord> attempts,
         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode request,
         @JsonInclude(JsonInclude.Include.NON_NULL) String file,
-        @JsonInclude(JsonInclude.Include.NON_NULL) ObjectNode original) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ObjectNode original,
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkspaceRecord workspace,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileChange> changes,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String patch) {
 
     /** The only status of an error record. */
     public static final String FAILED = "failed";
@@ -65,6 +77,37 @@ public record ErrorRecord(
         }
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
         original = original == null ? null : original.deepCopy();
+        changes = changes == null ? null : List.copyOf(changes);
+    }
+
+    /**
+     * An error record without a workspace.
+     *
+     * @param status see the record description
+     * @param task see the record description
+     * @param failure see the record description
+     * @param message see the record description
+     * @param sessionId see the record description
+     * @param attempts see the record description
+     * @param request see the record description
+     * @param file see the record description
+     * @param original see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ErrorRecord(String status, String task, String failure, String message, String sessionId, List<AttemptRecord> attempts,
+            JsonNode request, String file, ObjectNode original) {
+        this(status, task, failure, message, sessionId, attempts, request, file, original, null, null, null);
+    }
+
+    /**
+     * @param newWorkspace where the last attempt worked, or {@code null}
+     * @param newChanges what it changed, or {@code null}
+     * @param newPatch the patch's file name, or {@code null}
+     * @return this record with the last attempt's workspace
+     */
+    public ErrorRecord withWorkspace(WorkspaceRecord newWorkspace, List<FileChange> newChanges, String newPatch) {
+        return new ErrorRecord(status, task, failure, message, sessionId, attempts, request, file, original, newWorkspace, newChanges,
+                newPatch);
     }
 
     /**

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
+import org.camelopencode.workspace.FileChange;
 
 /**
  * The success record {@code <outbox>/<name>.result.json} of the file-drop contract (DESIGN.md), fields
  * in this order: {@code status, task, runId?, stage?, sessionId, model, text, json?, tokens, cost, attempts,
- * durationMs}. It carries only these fields; never secrets.
+ * durationMs, workspace?, changes?, patch?, commit?, branch?}. It carries only these fields; never secrets.
  *
  * @param status always {@code "completed"}
  * @param task the task name
@@ -26,9 +27,16 @@ import java.util.Objects;
  *     tokens, cost, duration, start); DESIGN.md had a count here, the list says what the retries cost. A re-driven
  *     task keeps the attempts of its earlier runs.
  * @param durationMs wall time of the successful attempt, in milliseconds
+ * @param workspace where the successful attempt worked ({@link WorkspaceRecord}); omitted when the task named no workspace
+ * @param changes what the successful attempt changed against the base ({@code workspace: worktree}); omitted otherwise
+ * @param patch the file name of those changes as a patch beside the record ({@code <name>.patch}, {@code git apply}
+ *     accepts it on {@code workspace.base}); omitted when nothing changed or the trigger writes no files
+ * @param commit the sha of the commit of those changes ({@code commit: true}); omitted otherwise
+ * @param branch the branch holding that commit, kept after the worktree was removed; omitted without a commit
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"status", "task", "runId", "stage", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs"})
+@JsonPropertyOrder({"status", "task", "runId", "stage", "sessionId", "model", "text", "json", "tokens", "cost", "attempts", "durationMs",
+        "workspace", "changes", "patch", "commit", "branch"})
 public record ResultRecord(
         String status,
         String task,
@@ -41,7 +49,12 @@ public record ResultRecord(
         TokenCounts tokens,
         double cost,
         List<AttemptRecord> attempts,
-        long durationMs) {
+        long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkspaceRecord workspace,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FileChange> changes,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String patch,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String commit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String branch) {
 
     /** The only status of a result record. */
     public static final String COMPLETED = "completed";
@@ -57,6 +70,7 @@ public record ResultRecord(
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(tokens, "tokens");
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        changes = changes == null ? null : List.copyOf(changes);
         if (task.isBlank()) {
             throw new IllegalArgumentException("task must not be blank");
         }
@@ -78,7 +92,8 @@ public record ResultRecord(
      */
     public static ResultRecord completed(String task, String sessionId, String model, String text, JsonNode json,
             TokenCounts tokens, double cost, List<AttemptRecord> attempts, long durationMs) {
-        return new ResultRecord(COMPLETED, task, null, null, sessionId, model, text, json, tokens, cost, attempts, durationMs);
+        return new ResultRecord(COMPLETED, task, null, null, sessionId, model, text, json, tokens, cost, attempts, durationMs, null, null,
+                null, null, null);
     }
 
     /**
@@ -88,6 +103,19 @@ public record ResultRecord(
      */
     public ResultRecord withStage(String newRunId, String newStage) {
         return new ResultRecord(status, task, newRunId, newStage, sessionId, model, text, json, tokens, cost, attempts,
-                durationMs);
+                durationMs, workspace, changes, patch, commit, branch);
+    }
+
+    /**
+     * @param newWorkspace where the attempt worked, or {@code null}
+     * @param newChanges what it changed, or {@code null}
+     * @param newPatch the patch's file name, or {@code null}
+     * @param newCommit the commit's sha, or {@code null}; the record's {@code branch} is then the workspace's branch
+     * @return this record with the attempt's workspace
+     */
+    public ResultRecord withWorkspace(WorkspaceRecord newWorkspace, List<FileChange> newChanges, String newPatch, String newCommit) {
+        String newBranch = newCommit == null || newWorkspace == null ? null : newWorkspace.branch();
+        return new ResultRecord(status, task, runId, stage, sessionId, model, text, json, tokens, cost, attempts, durationMs,
+                newWorkspace, newChanges, newPatch, newCommit, newBranch);
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.workspace.WorkspaceMode;
+import org.camelopencode.workspace.WorkspaceRequest;
 
 /**
  * Validates the keys of a task (from JSON or from YAML front matter, both as an {@link ObjectNode})
@@ -18,7 +20,11 @@ final class TaskFields {
     /** Every key a task file may use, in the order error messages list them. */
     static final List<String> ALLOWED_KEYS =
             List.of("prompt", "model", "agent", "title", "expect", "schema", "timeout", "runId", "stage", "maxTokens", "maxCost",
-                    "directory", "sessionId", "fork", "command", "arguments", "files");
+                    "directory", "sessionId", "fork", "command", "arguments", "files",
+                    "workspace", "base", "commit", "commitMessage", "keep");
+
+    /** The workspace keys (issue 15 item 2-4): all but {@code workspace} itself need {@code workspace: worktree}. */
+    static final List<String> WORKTREE_KEYS = List.of("base", "commit", "commitMessage", "keep");
 
     /** {@code provider/model}: no blanks; the model part may itself contain slashes (OpenRouter ids). */
     private static final Pattern MODEL = Pattern.compile("[^/\\s]+(?:/[^/\\s]+)+");
@@ -50,7 +56,49 @@ final class TaskFields {
         }
         return new TaskSpec(name, prompt, model, optionalText(fields, "agent"), optionalText(fields, "title"),
                 expect, schema, timeout(fields), optionalText(fields, "runId"), optionalText(fields, "stage"),
-                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"), turn);
+                maxTokens(fields), maxCost(fields), optionalText(fields, "directory"), turn, workspace(fields));
+    }
+
+    /**
+     * The keys {@code workspace} ({@code shared} | {@code worktree}), {@code base}, {@code commit}, {@code commitMessage}
+     * and {@code keep}; {@code null} when none is given.
+     */
+    private static WorkspaceRequest workspace(ObjectNode fields) {
+        String mode = optionalText(fields, "workspace");
+        if (mode == null) {
+            for (String key : WORKTREE_KEYS) {
+                if (present(fields, key) != null) {
+                    throw new TaskProblem("key '" + key + "' needs key 'workspace' set to 'worktree'");
+                }
+            }
+            return null;
+        }
+        WorkspaceMode parsed;
+        try {
+            parsed = WorkspaceMode.parse(mode);
+        } catch (IllegalArgumentException unknown) {
+            throw new TaskProblem("key 'workspace' must be 'shared' or 'worktree', got '" + mode + "'");
+        }
+        if (parsed == WorkspaceMode.SHARED) {
+            for (String key : WORKTREE_KEYS) {
+                if (present(fields, key) != null) {
+                    throw new TaskProblem("key '" + key + "' needs workspace 'worktree', but workspace is 'shared'");
+                }
+            }
+        }
+        return new WorkspaceRequest(parsed, optionalText(fields, "base"), flag(fields, "commit"), optionalText(fields, "commitMessage"),
+                flag(fields, "keep"));
+    }
+
+    private static boolean flag(ObjectNode fields, String key) {
+        JsonNode value = present(fields, key);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new TaskProblem("key '" + key + "' must be true or false, got " + describe(value));
+        }
+        return value.booleanValue();
     }
 
     private static Long maxTokens(ObjectNode fields) {

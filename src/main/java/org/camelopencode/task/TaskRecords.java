@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.workspace.WorkspaceRequest;
 
 /**
  * Writes and reads the result and error records of the file-drop contract as pretty JSON with the
@@ -49,6 +50,14 @@ public final class TaskRecords {
 
     /**
      * @param taskName the task name
+     * @return the file name of its attempt's patch beside its record, {@code <name>.patch}
+     */
+    public static String patchFileName(String taskName) {
+        return Objects.requireNonNull(taskName, "taskName") + ".patch";
+    }
+
+    /**
+     * @param taskName the task name
      * @param stage the pipeline stage, for example {@code plan}
      * @return the outbox file name of that stage's result, {@code <name>.<stage>.result.json}
      */
@@ -66,7 +75,8 @@ public final class TaskRecords {
 
     /**
      * The task as the JSON object of a {@code *.json} task file, keys in the order of {@code TaskFields}: {@code prompt,
-     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?, sessionId?, fork?, command?, arguments?, files?} (unset keys omitted;
+     * model?, agent?, title?, expect, schema?, timeout?, runId?, stage?, maxTokens?, maxCost?, directory?, sessionId?, fork?,
+     * command?, arguments?, files?, workspace?, base?, commit?, commitMessage?, keep?} (unset keys and false flags omitted;
      * {@code expect} is {@code text} or {@code json}; {@code timeout} an ISO-8601 duration). {@link TaskReader} reads it
      * back to an equal task.
      *
@@ -95,6 +105,7 @@ public final class TaskRecords {
         }
         putIfSet(object, "directory", task.directory());
         putTurn(object, task.turn());
+        putWorkspace(object, task.workspace());
         return object;
     }
 
@@ -108,6 +119,22 @@ public final class TaskRecords {
         putIfSet(object, "arguments", turn.arguments());
         if (!turn.files().isEmpty()) {
             turn.files().forEach(object.putArray("files")::add);
+        }
+    }
+
+    /** The workspace keys {@code workspace, base?, commit?, commitMessage?, keep?} (false flags omitted). */
+    private static void putWorkspace(ObjectNode object, WorkspaceRequest workspace) {
+        if (workspace == null) {
+            return;
+        }
+        object.put("workspace", workspace.mode().wireName());
+        putIfSet(object, "base", workspace.base());
+        if (workspace.commit()) {
+            object.put("commit", true);
+        }
+        putIfSet(object, "commitMessage", workspace.commitMessage());
+        if (workspace.keep()) {
+            object.put("keep", true);
         }
     }
 

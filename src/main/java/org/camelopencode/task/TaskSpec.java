@@ -3,6 +3,7 @@ package org.camelopencode.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Objects;
+import org.camelopencode.workspace.WorkspaceRequest;
 
 /**
  * One validated unit of work for an OpenCode agent, as read from a task file or built by a route.
@@ -28,6 +29,8 @@ import java.util.Objects;
  *     Not checked here: whether it exists and lies inside the root is the dispatcher's check ({@code invalid_task})
  * @param turn how the turn starts: a session to continue or fork, a slash command, files ({@link TaskTurn#NONE} for a
  *     fresh session and the prompt; {@code null} means that)
+ * @param workspace where the agent edits (keys {@code workspace}, {@code base}, {@code commit}, {@code commitMessage},
+ *     {@code keep}), or {@code null} when the task names no workspace (the header, then the endpoint option decide)
  */
 public record TaskSpec(
         String name,
@@ -43,7 +46,8 @@ public record TaskSpec(
         Long maxTokens,
         Double maxCost,
         String directory,
-        TaskTurn turn) {
+        TaskTurn turn,
+        WorkspaceRequest workspace) {
 
     /**
      * Validates and normalizes the fields.
@@ -89,6 +93,30 @@ public record TaskSpec(
     }
 
     /**
+     * A task that names no workspace.
+     *
+     * @param name see the record description
+     * @param prompt see the record description
+     * @param model see the record description
+     * @param agent see the record description
+     * @param title see the record description
+     * @param expect see the record description
+     * @param schema see the record description
+     * @param timeout see the record description
+     * @param runId see the record description
+     * @param stage see the record description
+     * @param maxTokens see the record description
+     * @param maxCost see the record description
+     * @param directory see the record description
+     * @param turn see the record description
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
+            Duration timeout, String runId, String stage, Long maxTokens, Double maxCost, String directory, TaskTurn turn) {
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, null);
+    }
+
+    /**
      * A task in the server's own directory.
      *
      * @param name see the record description
@@ -107,7 +135,7 @@ public record TaskSpec(
      */
     public TaskSpec(String name, String prompt, String model, String agent, String title, Expectation expect, JsonNode schema,
             Duration timeout, String runId, String stage, Long maxTokens, Double maxCost) {
-        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null, null);
+        this(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, null, null, null);
     }
 
     /**
@@ -144,32 +172,32 @@ public record TaskSpec(
 
     /** @return this task with another name; see the canonical constructor for the checks */
     public TaskSpec withName(String newName) {
-        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(newName, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another prompt */
     public TaskSpec withPrompt(String newPrompt) {
-        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, newPrompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another model ({@code provider/model}, or {@code null} for the default) */
     public TaskSpec withModel(String newModel) {
-        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, newModel, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another agent, or {@code null} for the default */
     public TaskSpec withAgent(String newAgent) {
-        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, newAgent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another session title, or {@code null} */
     public TaskSpec withTitle(String newTitle) {
-        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, newTitle, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another expectation; {@code null} re-derives it from the schema */
     public TaskSpec withExpect(Expectation newExpect) {
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /**
@@ -178,42 +206,48 @@ public record TaskSpec(
      */
     public TaskSpec withSchema(JsonNode newSchema) {
         Expectation newExpect = newSchema == null ? expect : Expectation.JSON;
-        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, newExpect, newSchema, timeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another deadline (positive), or {@code null} for the default */
     public TaskSpec withTimeout(Duration newTimeout) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, newTimeout, runId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task as part of another pipeline run, or {@code null} */
     public TaskSpec withRunId(String newRunId) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, newRunId, stage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task as another pipeline stage, or {@code null} */
     public TaskSpec withStage(String newStage) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, newStage, maxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another token cap (positive), or {@code null} for the configured default */
     public TaskSpec withMaxTokens(Long newMaxTokens) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, newMaxTokens, maxCost, directory, turn, workspace);
     }
 
     /** @return this task with another cost cap in USD (positive), or {@code null} for the configured default */
     public TaskSpec withMaxCost(Double newMaxCost) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, directory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, newMaxCost, directory, turn, workspace);
     }
 
     /** @return this task in another directory (absolute, or relative to the workspaces root), or {@code null} for the server's own */
     public TaskSpec withDirectory(String newDirectory) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newDirectory, turn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, newDirectory, turn, workspace);
     }
 
     /** @return this task starting its turn another way (session to continue or fork, command, files); {@code null} = none */
     public TaskSpec withTurn(TaskTurn newTurn) {
-        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, newTurn);
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, newTurn, workspace);
+    }
+
+    /** @return this task with another workspace request, or {@code null} for none of its own */
+    public TaskSpec withWorkspace(WorkspaceRequest newWorkspace) {
+        return new TaskSpec(name, prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, turn,
+                newWorkspace);
     }
 
     /** @return the schema as a deep copy, so callers cannot change this task's schema */

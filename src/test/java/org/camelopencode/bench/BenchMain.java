@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Benchmark entry point (issue 9), run by {@code ./bench.sh [rows...]}; not part of the test suite.
  * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4), {@code end-to-end} (row 1, real
- * {@code opencode serve}) and {@code scale-out} (row 5, managed fleets of 1, 2 and 3 real servers); none given = all.
+ * {@code opencode serve}), {@code scale-out} (row 5, managed fleets of 1, 2 and 3 real servers) and {@code workspace} (row 6,
+ * dispatch in a git worktree vs a shared directory on one real server); none given = all.
  * Prints each round and a Markdown summary table of what it measured in this run.
  */
 public final class BenchMain {
@@ -22,7 +23,7 @@ public final class BenchMain {
      * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
      */
     public static void main(String[] args) throws Exception {
-        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out") : Arrays.asList(args);
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out", "workspace") : Arrays.asList(args);
         System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
         StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
@@ -110,7 +111,20 @@ public final class BenchMain {
                                 result.fleetResidentBytes() / 1048576.0, result.secondsToStart(), result.secondsToQuietAfterStart()));
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown row " + row + "; rows: throughput, latency, scale, end-to-end, scale-out");
+                case "workspace" -> {
+                    WorkspaceBench.Result result = WorkspaceBench.run(3, 20);
+                    table.append(String.format("| 6 workspace: dispatch in a git worktree vs the shared directory, one real server, instant scripted"
+                            + " model writing one file, repository of %d files, %d tasks each, interleaved | median wall per task: worktree %.1f ms"
+                            + " (p10 %.1f, p90 %.1f), shared %.1f ms (p10 %.1f, p90 %.1f); per-round worktree/shared ratio median %.2f (p25 %.2f,"
+                            + " p75 %.2f); the worktree alone (add, write, capture, remove) median %.1f ms (p10 %.1f, p90 %.1f) | - |%n",
+                            result.files(), result.worktree().count(), result.worktree().median(), result.worktree().percentile(0.1),
+                            result.worktree().percentile(0.9), result.shared().median(), result.shared().percentile(0.1),
+                            result.shared().percentile(0.9), result.pairedRatio().median(), result.pairedRatio().percentile(0.25),
+                            result.pairedRatio().percentile(0.75), result.worktreeAlone().median(), result.worktreeAlone().percentile(0.1),
+                            result.worktreeAlone().percentile(0.9)));
+                }
+                default -> throw new IllegalArgumentException("unknown row " + row
+                        + "; rows: throughput, latency, scale, end-to-end, scale-out, workspace");
             }
         }
         System.out.println();

@@ -66,7 +66,7 @@ class TaskReaderInvalidTest {
     @Test
     void unknownKeyIsNamedWithTheAllowedOnes() {
         assertThat(reasonOf("typo.md", "---\nexpct: json\n---\nhi")).isEqualTo(
-                "typo.md: unknown key 'expct'; allowed keys: prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, sessionId, fork, command, arguments, files");
+                "typo.md: unknown key 'expct'; allowed keys: prompt, model, agent, title, expect, schema, timeout, runId, stage, maxTokens, maxCost, directory, sessionId, fork, command, arguments, files, workspace, base, commit, commitMessage, keep");
         assertThat(reasonOf("typo.json", "{\"prompt\":\"p\",\"Model\":\"a/b\"}")).startsWith("typo.json: unknown key 'Model';");
     }
 
