@@ -9,11 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,8 +60,7 @@ public final class EventStream implements AutoCloseable {
     private final EventRoute route;
     /** {@code GET /event} or {@code GET /global/event}, in log lines and errors. */
     private final String request;
-    private final ConcurrentHashMap<String, List<EventListener>> sessionListeners = new ConcurrentHashMap<>();
-    private final List<EventListener> allEventListeners = new CopyOnWriteArrayList<>();
+    private final EventListeners listeners;
     private final CountDownLatch closedSignal = new CountDownLatch(1);
     private final AtomicLong reconnects = new AtomicLong();
 
@@ -104,6 +100,7 @@ public final class EventStream implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.streamOptions = Objects.requireNonNull(streamOptions, "streamOptions");
         this.heartbeats = new HeartbeatClock(streamOptions.heartbeatTimeout());
+        this.listeners = new EventListeners(request + " on " + endpoint.baseUri(), () -> closed);
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
@@ -132,20 +129,7 @@ public final class EventStream implements AutoCloseable {
      * @return the subscription; close it to unsubscribe
      */
     public Subscription subscribe(String sessionId, EventListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (sessionId == null) {
-            allEventListeners.add(listener);
-            return () -> allEventListeners.remove(listener);
-        }
-        sessionListeners.compute(sessionId, (key, listeners) -> {
-            List<EventListener> result = listeners == null ? new CopyOnWriteArrayList<>() : listeners;
-            result.add(listener);
-            return result;
-        });
-        return () -> sessionListeners.computeIfPresent(sessionId, (key, listeners) -> {
-            listeners.remove(listener);
-            return listeners.isEmpty() ? null : listeners;
-        });
+        return listeners.subscribe(sessionId, listener);
     }
 
     /** @return true while a {@code GET /event} connection is open */
@@ -227,7 +211,7 @@ public final class EventStream implements AutoCloseable {
                         reconnects.incrementAndGet();
                     }
                     LOG.info("{} on {}: connected{}", request, endpoint.baseUri(), everConnected ? " again" : "");
-                    notifyConnected(everConnected);
+                    listeners.connected(everConnected);
                     everConnected = true;
                     cause = readFrames(response.body());
                 }
@@ -253,7 +237,7 @@ public final class EventStream implements AutoCloseable {
             }
             if (connectedThisRound) {
                 LOG.warn("{} on {}: connection lost ({}); reconnecting", request, endpoint.baseUri(), describe(cause));
-                notifyDisconnected(cause);
+                listeners.disconnected(cause);
                 backoffMillis = streamOptions.initialBackoff().toMillis();
             } else {
                 LOG.warn("{} on {}: {}; retrying in {} ms", request, endpoint.baseUri(), describe(cause), backoffMillis);
@@ -318,76 +302,13 @@ public final class EventStream implements AutoCloseable {
             }
         } catch (OpenCodeProtocolException e) {
             LOG.warn("{} on {}: skipping malformed frame: {}", request, endpoint.baseUri(), e.getMessage());
-            for (EventListener listener : allEventListeners) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    listener.onMalformedFrame(frame, e);
-                } catch (RuntimeException listenerError) {
-                    logListenerError("onMalformedFrame", listenerError);
-                }
-            }
+            listeners.malformed(frame, e);
             return;
         }
         if (event instanceof ServerHeartbeat) {
             heartbeats.heartbeat(lastFrameNanos);
         }
-        String sessionId = event.sessionId();
-        if (sessionId != null) {
-            List<EventListener> listeners = sessionListeners.get(sessionId);
-            if (listeners != null) {
-                deliver(listeners, event, directory);
-            }
-        }
-        deliver(allEventListeners, event, directory);
-    }
-
-    private void deliver(List<EventListener> listeners, OpenCodeEvent event, String directory) {
-        for (EventListener listener : listeners) {
-            if (closed) {
-                return;
-            }
-            try {
-                listener.onEvent(event, directory);
-            } catch (RuntimeException e) {
-                logListenerError("onEvent(" + event.type() + ")", e);
-            }
-        }
-    }
-
-    private void notifyConnected(boolean reconnected) {
-        forEachListener(listener -> listener.onConnected(reconnected), "onConnected");
-    }
-
-    private void notifyDisconnected(Throwable cause) {
-        forEachListener(listener -> listener.onDisconnected(cause), "onDisconnected");
-    }
-
-    private void forEachListener(java.util.function.Consumer<EventListener> call, String callbackName) {
-        for (List<EventListener> listeners : sessionListeners.values()) {
-            for (EventListener listener : listeners) {
-                callSafely(call, listener, callbackName);
-            }
-        }
-        for (EventListener listener : allEventListeners) {
-            callSafely(call, listener, callbackName);
-        }
-    }
-
-    private void callSafely(java.util.function.Consumer<EventListener> call, EventListener listener, String callbackName) {
-        if (closed) {
-            return;
-        }
-        try {
-            call.accept(listener);
-        } catch (RuntimeException e) {
-            logListenerError(callbackName, e);
-        }
-    }
-
-    private void logListenerError(String callbackName, RuntimeException error) {
-        LOG.error("{} on {}: listener {} failed; the stream goes on", request, endpoint.baseUri(), callbackName, error);
+        listeners.deliver(event, directory);
     }
 
     private Throwable rejected(HttpResponse<InputStream> response) {
