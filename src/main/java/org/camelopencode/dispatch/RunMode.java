@@ -30,7 +30,7 @@ enum RunMode {
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
                 Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             // Before the prompt: a listener that records sessions (the ledger) knows it before any paid work starts.
-            AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+            tellSessionCreated(context, listener, sessionId);
             LOG.info("Dispatching '{}' in session {}{}{}", request.sessionTitle(), sessionId,
                     request.model() == null ? "" : " with model " + request.model(),
                     request.directory() == null ? "" : " in " + request.directory());
@@ -40,16 +40,6 @@ enum RunMode {
         @Override
         String startFailure() {
             return "dispatch could not start: ";
-        }
-
-        @Override
-        EventTranscript initialTranscript() {
-            return EventTranscript.EMPTY;
-        }
-
-        @Override
-        boolean lostWhenIdleWithoutReply(JsonRetries retries) {
-            return false;
         }
     },
     /**
@@ -115,7 +105,7 @@ enum RunMode {
         @Override
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
                 Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
-            AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+            tellSessionCreated(context, listener, sessionId);
             LOG.info("Continuing '{}' in session {}{}{}", request.sessionTitle(), sessionId,
                     request.turn().fork() ? " (a fork of " + request.turn().sessionId() + ")" : "",
                     request.directory() == null ? "" : " in " + request.directory());
@@ -125,16 +115,6 @@ enum RunMode {
         @Override
         String startFailure() {
             return "continuing the session could not start: ";
-        }
-
-        @Override
-        EventTranscript initialTranscript() {
-            return EventTranscript.EMPTY;
-        }
-
-        @Override
-        boolean lostWhenIdleWithoutReply(JsonRetries retries) {
-            return false;
         }
     };
 
@@ -184,10 +164,12 @@ enum RunMode {
     abstract String startFailure();
 
     /**
-     * @return the transcript the events build on; a re-attached session is watched from the middle, so its transcript
-     *     answers nothing and every verdict is read from the server
+     * @return the transcript the events build on ({@link EventTranscript#EMPTY}); a re-attached session is watched from
+     *     the middle, so its transcript answers nothing and every verdict is read from the server
      */
-    abstract EventTranscript initialTranscript();
+    EventTranscript initialTranscript() {
+        return EventTranscript.EMPTY;
+    }
 
     /**
      * @param retries the stricter JSON prompts this run sent so far
@@ -195,5 +177,12 @@ enum RunMode {
      *     started it, a {@code provider_unavailable} "lost" failure so the retry policy starts a new session) rather
      *     than judged as the agent's failure: only re-attached, and only while this run sent no prompt of its own
      */
-    abstract boolean lostWhenIdleWithoutReply(JsonRetries retries);
+    boolean lostWhenIdleWithoutReply(JsonRetries retries) {
+        return false;
+    }
+
+    /** Tells the listener the new session before any paid work starts (a listener that records sessions: the ledger). */
+    private static void tellSessionCreated(RunContext context, AttemptListener listener, String sessionId) {
+        AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+    }
 }

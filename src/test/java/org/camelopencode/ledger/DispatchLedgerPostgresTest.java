@@ -2,13 +2,11 @@ package org.camelopencode.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -24,9 +22,7 @@ class DispatchLedgerPostgresTest extends DispatchLedgerTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        Path bin = TemporaryPostgres.binaries().orElse(null);
-        Assumptions.assumeTrue(bin != null, "PostgreSQL is not installed here (no /usr/lib/postgresql/<v>/bin/initdb)");
-        postgres = TemporaryPostgres.start(bin);
+        postgres = TemporaryPostgres.startOrSkip();
     }
 
     @AfterAll

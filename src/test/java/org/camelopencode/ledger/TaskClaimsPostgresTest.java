@@ -1,9 +1,7 @@
 package org.camelopencode.ledger;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The claim tests on a real PostgreSQL (a throw-away server from the machine's binaries, a fresh database per test). */
@@ -14,9 +12,7 @@ class TaskClaimsPostgresTest extends TaskClaimsTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        Path bin = TemporaryPostgres.binaries().orElse(null);
-        Assumptions.assumeTrue(bin != null, "PostgreSQL is not installed here (no /usr/lib/postgresql/<v>/bin/initdb)");
-        postgres = TemporaryPostgres.start(bin);
+        postgres = TemporaryPostgres.startOrSkip();
     }
 
     @AfterAll

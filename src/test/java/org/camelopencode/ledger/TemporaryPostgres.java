@@ -51,6 +51,20 @@ final class TemporaryPostgres implements AutoCloseable {
     }
 
     /**
+     * Starts a server from the newest installed binaries, or skips the calling test class (JUnit assumption, reported in
+     * the build output) when PostgreSQL is not installed.
+     *
+     * @return a started server
+     * @throws Exception when it cannot be initialised or started (with the command's output)
+     */
+    static TemporaryPostgres startOrSkip() throws Exception {
+        Path bin = binaries().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(bin != null,
+                "PostgreSQL is not installed here (no /usr/lib/postgresql/<v>/bin/initdb)");
+        return start(bin);
+    }
+
+    /**
      * @param bin the PostgreSQL binaries
      * @return a started server
      * @throws Exception when it cannot be initialised or started (with the command's output)
