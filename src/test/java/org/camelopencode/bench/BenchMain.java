@@ -7,7 +7,8 @@ import java.util.List;
  * Benchmark entry point (issue 9), run by {@code ./bench.sh [rows...]}; not part of the test suite.
  * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4), {@code end-to-end} (row 1, real
  * {@code opencode serve}), {@code scale-out} (row 5, managed fleets of 1, 2 and 3 real servers) and {@code workspace} (row 6,
- * dispatch in a git worktree vs a shared directory on one real server); none given = all.
+ * dispatch in a git worktree vs a shared directory on one real server) and {@code cluster} (row 7, 1, 2 and 3 runners on one
+ * PostgreSQL ledger, {@link ClusterBench}); none given = all.
  * Prints each round and a Markdown summary table of what it measured in this run.
  */
 public final class BenchMain {
@@ -23,7 +24,7 @@ public final class BenchMain {
      * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
      */
     public static void main(String[] args) throws Exception {
-        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out", "workspace") : Arrays.asList(args);
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out", "workspace", "cluster") : Arrays.asList(args);
         System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
         StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
@@ -123,8 +124,28 @@ public final class BenchMain {
                             result.pairedRatio().percentile(0.75), result.worktreeAlone().median(), result.worktreeAlone().percentile(0.1),
                             result.worktreeAlone().percentile(0.9)));
                 }
+                case "cluster" -> {
+                    ClusterBench.Result result = ClusterBench.run();
+                    double baseline = result.setups().get(0).tasksPerSecond().median();
+                    double single = result.setups().get(1).tasksPerSecond().median();
+                    for (ClusterBench.SetupResult setup : result.setups()) {
+                        double rate = setup.tasksPerSecond().median();
+                        table.append(String.format("| 7 cluster, %d runner(s) in this JVM, %s, model-free stub, %d in flight per runner,"
+                                + " %d rounds of %d tasks | median %.1f tasks/s (min %.1f, max %.1f) = %.2fx one clustered runner, %.2fx"
+                                + " one runner without a ledger; %.2f ms per task more than without a ledger | - |%n",
+                                setup.runners(), setup.ledger() ? "one shared PostgreSQL ledger (claims on)" : "no ledger (baseline)",
+                                ClusterBench.IN_FLIGHT_PER_RUNNER, setup.tasksPerSecond().count(), ClusterBench.TASKS_PER_ROUND, rate,
+                                setup.tasksPerSecond().min(), setup.tasksPerSecond().max(), rate / single, rate / baseline,
+                                1000.0 / rate - 1000.0 / baseline));
+                    }
+                    table.append(String.format("| 7 cluster, the claim alone on the same PostgreSQL, %d samples one at a time | claim p50 %.2f ms"
+                            + " (p90 %.2f), release p50 %.2f ms (p90 %.2f): %.2f ms per task; load average %s before, %s after | - |%n",
+                            result.claimMillis().count(), result.claimMillis().median(), result.claimMillis().percentile(0.9),
+                            result.releaseMillis().median(), result.releaseMillis().percentile(0.9),
+                            result.claimMillis().median() + result.releaseMillis().median(), result.loadBefore(), result.loadAfter()));
+                }
                 default -> throw new IllegalArgumentException("unknown row " + row
-                        + "; rows: throughput, latency, scale, end-to-end, scale-out, workspace");
+                        + "; rows: throughput, latency, scale, end-to-end, scale-out, workspace, cluster");
             }
         }
         System.out.println();
