@@ -63,7 +63,8 @@ final class DispatchOperation {
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
         Supplier<Path> projectDirectory = () -> endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath());
         DispatchRequest request = DispatchRequests.withTurn(DispatchRequests.inTaskDirectory(
-                DispatchRequests.from(exchange, configuration, escalation), exchange, configuration, projectDirectory), exchange, projectDirectory);
+                DispatchRequests.from(exchange, configuration, endpoint.getInteractionConfiguration(), endpoint.getBudgetConfiguration(),
+                        escalation), exchange, configuration, projectDirectory), exchange, projectDirectory);
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
         // Also as a property: dead letter channels with useOriginalMessage drop the headers.

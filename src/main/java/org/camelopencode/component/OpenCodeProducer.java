@@ -55,7 +55,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
             endpoint.servers().primaryConnection();
         }
-        String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
+        String approvalEndpoint = endpoint.getInteractionConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
             escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip(),
                     endpoint.getComponent().getClusterNode().nodeId());

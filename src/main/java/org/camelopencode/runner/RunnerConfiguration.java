@@ -48,7 +48,7 @@ public class RunnerConfiguration implements CamelConfiguration {
         }
         if (settings.isTrue("opencode.approvals.enabled")) {
             String queue = settings.require("opencode.approvals.queue");
-            component.getConfiguration().setApprovalEndpoint("jms:queue:" + queue + "?preserveMessageQos=true");
+            component.getInteractionConfiguration().setApprovalEndpoint("jms:queue:" + queue + "?preserveMessageQos=true");
             LOG.info("Approvals: escalated permission and question requests go to JMS queue {}; approvals are read from {}", queue,
                     settings.require("opencode.approvals.reply-queue"));
         }

@@ -175,23 +175,8 @@ class DispatchOperationTest {
         return component;
     }
 
-    /** The component with scripted servers for every endpoint (named, so Camel finds its generated configurers). */
-    @org.apache.camel.spi.annotations.Component("opencode")
-    private static final class ScriptedComponent extends OpenCodeComponent {
-        private final OpenCodeServers servers;
-
-        private ScriptedComponent(OpenCodeServers servers) {
-            this.servers = servers;
-        }
-
-        @Override
-        OpenCodeServers serversFor(OpenCodeConfiguration endpointConfiguration) {
-            return servers;
-        }
-    }
-
     /** Servers whose every dispatch creates session {@code ses_1} on {@code scripted} and ends as scripted. */
-    private static final class ScriptedServers implements OpenCodeServers {
+    private static final class ScriptedServers extends DispatchOnlyServers {
         private final Ending ending;
         private final AtomicInteger dispatches = new AtomicInteger();
 
@@ -212,55 +197,6 @@ class DispatchOperationTest {
                         null, null));
                 default -> CompletableFuture.failedFuture(new IllegalStateException("a bug"));
             };
-        }
-
-        @Override
-        public CompletableFuture<DispatchResult> attach(DispatchRequest request, String serverName, String sessionId) {
-            throw new UnsupportedOperationException("no re-attach in these tests");
-        }
-
-        @Override
-        public OpenCodeClient clientFor(String sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Session createSession(String title) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String approve(Approval approval) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ServerConnection primaryConnection() {
-            return null;
-        }
-
-        @Override
-        public Optional<Path> projectDirectory() {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<InstanceReport> reports() {
-            return List.of();
-        }
-
-        @Override
-        public List<ServerInUse> inUse() {
-            return List.of();
-        }
-
-        @Override
-        public List<DispatchProgress> progress() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
