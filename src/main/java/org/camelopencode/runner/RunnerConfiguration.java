@@ -53,7 +53,7 @@ public class RunnerConfiguration implements CamelConfiguration {
                     settings.require("opencode.approvals.reply-queue"));
         }
         bindSteps(context, settings);
-        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component));
+        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component, Integer.parseInt(settings.require("opencode.concurrency"))));
         boolean sharedInbox = settings.isTrue("opencode.inbox.shared");
         // routes/file-drop.yaml reads its readLock from this key (derived from opencode.inbox.shared unless set).
         if (settings.get("opencode.inbox.read-lock") == null) {
