@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Where an approval goes: the pure decision as a table (this runner is {@code alpha}), then the same decision read from
- * a real H2 ledger's rows (escalation, dispatch entry, claim).
+ * a real ledger's rows (escalation, dispatch entry, claim): H2 here, PostgreSQL in {@link ApprovalRoutingPostgresTest}.
  */
 class ApprovalRoutingTest {
 
@@ -89,9 +89,14 @@ class ApprovalRoutingTest {
         }
     }
 
+    /** @return the ledger's database: an H2 file here, PostgreSQL in {@link ApprovalRoutingPostgresTest} */
+    LedgerSettings settings() throws Exception {
+        return new LedgerSettings("jdbc:h2:file:" + temporary.resolve("ledger"), null, null);
+    }
+
     @Test
-    void resolvesFromTheLedgersRows() {
-        try (DispatchLedger ledger = DispatchLedger.open(new LedgerSettings("jdbc:h2:file:" + temporary.resolve("ledger"), null, null))) {
+    void resolvesFromTheLedgersRows() throws Exception {
+        try (DispatchLedger ledger = DispatchLedger.open(settings())) {
             ClusterNode beta = new ClusterNode("beta", Duration.ofSeconds(30), null, true);
             Instant expires = Instant.now().plus(Duration.ofMinutes(5));
             assertThat(ApprovalRouting.resolve(ledger, "alpha", "per_unknown").action()).isEqualTo(Action.APPLY_HERE);
