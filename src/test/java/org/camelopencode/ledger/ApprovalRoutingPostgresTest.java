@@ -1,7 +1,5 @@
 package org.camelopencode.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link ApprovalRoutingTest} on a real PostgreSQL (the machine's binaries, a throw-away server): the
@@ -9,22 +7,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ApprovalRoutingPostgresTest extends ApprovalRoutingTest {
 
-    private static TemporaryPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TemporaryPostgres.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TemporaryPostgres.PerClass POSTGRES = new TemporaryPostgres.PerClass();
 
     @Override
     LedgerSettings settings() throws Exception {
-        return new LedgerSettings(postgres.createDatabase("approvals"), postgres.user(), "s3cret");
+        return new LedgerSettings(POSTGRES.server().createDatabase("approvals"), POSTGRES.server().user(), "s3cret");
     }
 }
