@@ -28,10 +28,14 @@ import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.interaction.Approval;
+import io.opentelemetry.api.trace.StatusCode;
+import org.camelopencode.ledger.ClaimState;
+import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.DispatchStatus;
 import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.ledger.LedgerSettings;
+import org.camelopencode.ledger.TaskClaimedException;
 import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 import org.camelopencode.server.InstanceReport;
@@ -163,6 +167,41 @@ class DispatchOperationTest {
             }
             assertThat(servers.dispatches).as("the redelivery is answered from the ledger").hasValue(1);
             assertThat(registry.get("opencode.dispatches").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aTaskAnotherRunnerHoldsIsHandedBackNotCountedAsAFailedAttempt() throws Exception {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+                DefaultCamelContext context = new DefaultCamelContext()) {
+            ScriptedServers servers = new ScriptedServers(Ending.COMPLETED);
+            DispatchLedger ledger = DispatchLedger.open(new LedgerSettings("jdbc:h2:file:" + temporary.resolve("ledger"), null, null));
+            OpenCodeComponent component = component(servers, ledger, new DispatchMetrics(registry), new DispatchTracing(sdk));
+            component.setClusterNode(new ClusterNode("here", Duration.ofSeconds(30), Duration.ZERO, true));
+            context.addComponent("opencode", component);
+            context.start();
+            assertThat(ledger.claims().claim("task-held", new ClusterNode("elsewhere", Duration.ofSeconds(30), null, true), null, null, null)
+                    .state()).isEqualTo(ClaimState.CLAIMED);
+
+            Exchange exchange = context.createProducerTemplate().request("opencode:dispatch?serverUrl=http://127.0.0.1:1", sent -> {
+                sent.getMessage().setBody("Fix the bug.");
+                sent.getMessage().setHeader(OpenCodeConstants.TASK_KEY, "task-held");
+            });
+
+            assertThat(exchange.getException()).isInstanceOf(TaskClaimedException.class).hasMessageContaining("elsewhere");
+            assertThat(servers.dispatches).as("nothing dispatched").hasValue(0);
+            assertThat(registry.find("opencode.dispatches").counters()).as("no dispatch outcome, no agent_error").isEmpty();
+            assertThat(registry.find("opencode.dispatch.duration").timers()).isEmpty();
+            assertThat(registry.get("opencode.handbacks").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get("opencode.dispatches.inflight").gauge().value()).isZero();
+            assertThat(AttemptHistory.of(exchange)).as("no attempt entry: nothing ran").isEmpty();
+            assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getName().equals("opencode.attempt")).singleElement()
+                    .satisfies(span -> assertThat(span.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR))
+                    .extracting(SpanData::getAttributes).asString().contains("opencode.outcome=handed_back");
+            assertThat(ledger.recent(10)).as("no ledger entry").isEmpty();
         }
     }
 
