@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * {@code 127.0.0.1} with trust authentication, stopped and deleted by {@link #close()}. PostgreSQL refuses
  * to run as root, so as root the commands run as the {@code postgres} user.
  */
-final class TemporaryPostgres implements AutoCloseable {
+public final class TemporaryPostgres implements AutoCloseable {
 
     private static final String USER = "opencode";
 
@@ -37,7 +37,7 @@ final class TemporaryPostgres implements AutoCloseable {
     }
 
     /** @return the folder with {@code initdb} and {@code pg_ctl} of the newest installed PostgreSQL, if any */
-    static Optional<Path> binaries() {
+    public static Optional<Path> binaries() {
         Path root = Path.of("/usr/lib/postgresql");
         if (!Files.isDirectory(root)) {
             return Optional.empty();
@@ -57,7 +57,7 @@ final class TemporaryPostgres implements AutoCloseable {
      * @return a started server
      * @throws Exception when it cannot be initialised or started (with the command's output)
      */
-    static TemporaryPostgres startOrSkip() throws Exception {
+    public static TemporaryPostgres startOrSkip() throws Exception {
         Path bin = binaries().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(bin != null,
                 "PostgreSQL is not installed here (no /usr/lib/postgresql/<v>/bin/initdb)");
@@ -69,7 +69,7 @@ final class TemporaryPostgres implements AutoCloseable {
      * @return a started server
      * @throws Exception when it cannot be initialised or started (with the command's output)
      */
-    static TemporaryPostgres start(Path bin) throws Exception {
+    public static TemporaryPostgres start(Path bin) throws Exception {
         Path folder = Files.createTempDirectory("ledger-postgres-");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -91,7 +91,7 @@ final class TemporaryPostgres implements AutoCloseable {
      * @return its JDBC URL
      * @throws SQLException when it cannot be created
      */
-    String createDatabase(String database) throws SQLException {
+    public String createDatabase(String database) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url("postgres"), USER, "");
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
@@ -100,7 +100,7 @@ final class TemporaryPostgres implements AutoCloseable {
     }
 
     /** @return the user that owns every database */
-    String user() {
+    public String user() {
         return USER;
     }
 
