@@ -26,6 +26,13 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         return target.getConfiguration();
     }
 
+    private org.camelopencode.component.InteractionConfiguration getOrCreateInteractionConfiguration(OpenCodeComponent target) {
+        if (target.getInteractionConfiguration() == null) {
+            target.setInteractionConfiguration(new org.camelopencode.component.InteractionConfiguration());
+        }
+        return target.getInteractionConfiguration();
+    }
+
     private org.camelopencode.component.ManagedFleetConfiguration getOrCreateFleetConfiguration(OpenCodeComponent target) {
         if (target.getFleetConfiguration() == null) {
             target.setFleetConfiguration(new org.camelopencode.component.ManagedFleetConfiguration());
@@ -47,20 +54,36 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         return target.getWorkspaceConfiguration();
     }
 
+    private org.camelopencode.component.BudgetConfiguration getOrCreateBudgetConfiguration(OpenCodeComponent target) {
+        if (target.getBudgetConfiguration() == null) {
+            target.setBudgetConfiguration(new org.camelopencode.component.BudgetConfiguration());
+        }
+        return target.getBudgetConfiguration();
+    }
+
+    private org.camelopencode.component.ServicesConfiguration getOrCreateServicesConfiguration(OpenCodeComponent target) {
+        if (target.getServicesConfiguration() == null) {
+            target.setServicesConfiguration(new org.camelopencode.component.ServicesConfiguration());
+        }
+        return target.getServicesConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         OpenCodeComponent target = (OpenCodeComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": getOrCreateConfiguration(target).setAgent(property(camelContext, java.lang.String.class, value)); return true;
         case "approvalendpoint":
-        case "approvalEndpoint": getOrCreateConfiguration(target).setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalEndpoint": getOrCreateInteractionConfiguration(target).setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "approvaltimetolive":
-        case "approvalTimeToLive": getOrCreateConfiguration(target).setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
+        case "approvalTimeToLive": getOrCreateInteractionConfiguration(target).setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "binary": getOrCreateFleetConfiguration(target).setBinary(property(camelContext, java.lang.String.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "budgetconfiguration":
+        case "budgetConfiguration": target.setBudgetConfiguration(property(camelContext, org.camelopencode.component.BudgetConfiguration.class, value)); return true;
         case "bufferfullpolicy":
         case "bufferFullPolicy": getOrCreateConfiguration(target).setBufferFullPolicy(property(camelContext, org.camelopencode.component.BufferFullPolicy.class, value)); return true;
         case "buffersize":
@@ -93,6 +116,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "gitUserEmail": getOrCreateWorkspaceConfiguration(target).setGitUserEmail(property(camelContext, java.lang.String.class, value)); return true;
         case "gitusername":
         case "gitUserName": getOrCreateWorkspaceConfiguration(target).setGitUserName(property(camelContext, java.lang.String.class, value)); return true;
+        case "interactionconfiguration":
+        case "interactionConfiguration": target.setInteractionConfiguration(property(camelContext, org.camelopencode.component.InteractionConfiguration.class, value)); return true;
         case "jsonretries":
         case "jsonRetries": getOrCreateConfiguration(target).setJsonRetries(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
@@ -119,23 +144,23 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedstatedirectory":
         case "managedStateDirectory": getOrCreateFleetConfiguration(target).setManagedStateDirectory(property(camelContext, java.lang.String.class, value)); return true;
         case "maxcost":
-        case "maxCost": getOrCreateConfiguration(target).setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
+        case "maxCost": getOrCreateBudgetConfiguration(target).setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
         case "maxsessionsperserver":
         case "maxSessionsPerServer": getOrCreateFleetConfiguration(target).setMaxSessionsPerServer(property(camelContext, int.class, value)); return true;
         case "maxtokens":
-        case "maxTokens": getOrCreateConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxTokens": getOrCreateBudgetConfiguration(target).setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "minserverversion":
         case "minServerVersion": getOrCreateConfiguration(target).setMinServerVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
-        case "permissionPolicy": getOrCreateConfiguration(target).setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "permissionPolicy": getOrCreateInteractionConfiguration(target).setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "progressinterval":
-        case "progressInterval": target.setProgressInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "progressInterval": getOrCreateServicesConfiguration(target).setProgressInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "questionpolicy":
-        case "questionPolicy": getOrCreateConfiguration(target).setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "questionPolicy": getOrCreateInteractionConfiguration(target).setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
         case "readOnly": getOrCreateConfiguration(target).setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
@@ -147,10 +172,12 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrl": getOrCreateConfiguration(target).setServerUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "serverurls":
         case "serverUrls": getOrCreateFleetConfiguration(target).setServerUrls(property(camelContext, java.lang.String.class, value)); return true;
+        case "servicesconfiguration":
+        case "servicesConfiguration": target.setServicesConfiguration(property(camelContext, org.camelopencode.component.ServicesConfiguration.class, value)); return true;
         case "sessionid":
         case "sessionId": getOrCreateConfiguration(target).setSessionId(property(camelContext, java.lang.String.class, value)); return true;
         case "sessionretention":
-        case "sessionRetention": target.setSessionRetention(property(camelContext, java.time.Duration.class, value)); return true;
+        case "sessionRetention": getOrCreateServicesConfiguration(target).setSessionRetention(property(camelContext, java.time.Duration.class, value)); return true;
         case "skills": getOrCreateConfiguration(target).setSkills(property(camelContext, java.lang.String.class, value)); return true;
         case "system": getOrCreateConfiguration(target).setSystem(property(camelContext, java.lang.String.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value)); return true;
@@ -179,6 +206,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "binary": return java.lang.String.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "budgetconfiguration":
+        case "budgetConfiguration": return org.camelopencode.component.BudgetConfiguration.class;
         case "bufferfullpolicy":
         case "bufferFullPolicy": return org.camelopencode.component.BufferFullPolicy.class;
         case "buffersize":
@@ -211,6 +240,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "gitUserEmail": return java.lang.String.class;
         case "gitusername":
         case "gitUserName": return java.lang.String.class;
+        case "interactionconfiguration":
+        case "interactionConfiguration": return org.camelopencode.component.InteractionConfiguration.class;
         case "jsonretries":
         case "jsonRetries": return int.class;
         case "lazystartproducer":
@@ -265,6 +296,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrl": return java.lang.String.class;
         case "serverurls":
         case "serverUrls": return java.lang.String.class;
+        case "servicesconfiguration":
+        case "servicesConfiguration": return org.camelopencode.component.ServicesConfiguration.class;
         case "sessionid":
         case "sessionId": return java.lang.String.class;
         case "sessionretention":
@@ -290,14 +323,16 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return getOrCreateConfiguration(target).getAgent();
         case "approvalendpoint":
-        case "approvalEndpoint": return getOrCreateConfiguration(target).getApprovalEndpoint();
+        case "approvalEndpoint": return getOrCreateInteractionConfiguration(target).getApprovalEndpoint();
         case "approvaltimetolive":
-        case "approvalTimeToLive": return getOrCreateConfiguration(target).getApprovalTimeToLive();
+        case "approvalTimeToLive": return getOrCreateInteractionConfiguration(target).getApprovalTimeToLive();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "binary": return getOrCreateFleetConfiguration(target).getBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "budgetconfiguration":
+        case "budgetConfiguration": return target.getBudgetConfiguration();
         case "bufferfullpolicy":
         case "bufferFullPolicy": return getOrCreateConfiguration(target).getBufferFullPolicy();
         case "buffersize":
@@ -330,6 +365,8 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "gitUserEmail": return getOrCreateWorkspaceConfiguration(target).getGitUserEmail();
         case "gitusername":
         case "gitUserName": return getOrCreateWorkspaceConfiguration(target).getGitUserName();
+        case "interactionconfiguration":
+        case "interactionConfiguration": return target.getInteractionConfiguration();
         case "jsonretries":
         case "jsonRetries": return getOrCreateConfiguration(target).getJsonRetries();
         case "lazystartproducer":
@@ -356,23 +393,23 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "managedstatedirectory":
         case "managedStateDirectory": return getOrCreateFleetConfiguration(target).getManagedStateDirectory();
         case "maxcost":
-        case "maxCost": return getOrCreateConfiguration(target).getMaxCost();
+        case "maxCost": return getOrCreateBudgetConfiguration(target).getMaxCost();
         case "maxsessionsperserver":
         case "maxSessionsPerServer": return getOrCreateFleetConfiguration(target).getMaxSessionsPerServer();
         case "maxtokens":
-        case "maxTokens": return getOrCreateConfiguration(target).getMaxTokens();
+        case "maxTokens": return getOrCreateBudgetConfiguration(target).getMaxTokens();
         case "minserverversion":
         case "minServerVersion": return getOrCreateConfiguration(target).getMinServerVersion();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "permissionpolicy":
-        case "permissionPolicy": return getOrCreateConfiguration(target).getPermissionPolicy();
+        case "permissionPolicy": return getOrCreateInteractionConfiguration(target).getPermissionPolicy();
         case "pollinterval":
         case "pollInterval": return getOrCreateConfiguration(target).getPollInterval();
         case "progressinterval":
-        case "progressInterval": return target.getProgressInterval();
+        case "progressInterval": return getOrCreateServicesConfiguration(target).getProgressInterval();
         case "questionpolicy":
-        case "questionPolicy": return getOrCreateConfiguration(target).getQuestionPolicy();
+        case "questionPolicy": return getOrCreateInteractionConfiguration(target).getQuestionPolicy();
         case "readonly":
         case "readOnly": return getOrCreateConfiguration(target).isReadOnly();
         case "requesttimeout":
@@ -384,10 +421,12 @@ public class OpenCodeComponentConfigurer extends PropertyConfigurerSupport imple
         case "serverUrl": return getOrCreateConfiguration(target).getServerUrl();
         case "serverurls":
         case "serverUrls": return getOrCreateFleetConfiguration(target).getServerUrls();
+        case "servicesconfiguration":
+        case "servicesConfiguration": return target.getServicesConfiguration();
         case "sessionid":
         case "sessionId": return getOrCreateConfiguration(target).getSessionId();
         case "sessionretention":
-        case "sessionRetention": return target.getSessionRetention();
+        case "sessionRetention": return getOrCreateServicesConfiguration(target).getSessionRetention();
         case "skills": return getOrCreateConfiguration(target).getSkills();
         case "system": return getOrCreateConfiguration(target).getSystem();
         case "timeout": return getOrCreateConfiguration(target).getTimeout();

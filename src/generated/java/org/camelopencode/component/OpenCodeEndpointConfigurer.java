@@ -25,9 +25,9 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": target.getConfiguration().setAgent(property(camelContext, java.lang.String.class, value)); return true;
         case "approvalendpoint":
-        case "approvalEndpoint": target.getConfiguration().setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
+        case "approvalEndpoint": target.getInteractionConfiguration().setApprovalEndpoint(property(camelContext, java.lang.String.class, value)); return true;
         case "approvaltimetolive":
-        case "approvalTimeToLive": target.getConfiguration().setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
+        case "approvalTimeToLive": target.getInteractionConfiguration().setApprovalTimeToLive(property(camelContext, java.time.Duration.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "bufferfullpolicy":
@@ -67,19 +67,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "limit": target.getConfiguration().setLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "maxcost":
-        case "maxCost": target.getConfiguration().setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
+        case "maxCost": target.getBudgetConfiguration().setMaxCost(property(camelContext, java.lang.Double.class, value)); return true;
         case "maxtokens":
-        case "maxTokens": target.getConfiguration().setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
+        case "maxTokens": target.getBudgetConfiguration().setMaxTokens(property(camelContext, java.lang.Long.class, value)); return true;
         case "minserverversion":
         case "minServerVersion": target.getConfiguration().setMinServerVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "permissionpolicy":
-        case "permissionPolicy": target.getConfiguration().setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "permissionPolicy": target.getInteractionConfiguration().setPermissionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "questionpolicy":
-        case "questionPolicy": target.getConfiguration().setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "questionPolicy": target.getInteractionConfiguration().setQuestionPolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "readonly":
         case "readOnly": target.getConfiguration().setReadOnly(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
@@ -194,9 +194,9 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "agent": return target.getConfiguration().getAgent();
         case "approvalendpoint":
-        case "approvalEndpoint": return target.getConfiguration().getApprovalEndpoint();
+        case "approvalEndpoint": return target.getInteractionConfiguration().getApprovalEndpoint();
         case "approvaltimetolive":
-        case "approvalTimeToLive": return target.getConfiguration().getApprovalTimeToLive();
+        case "approvalTimeToLive": return target.getInteractionConfiguration().getApprovalTimeToLive();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "bufferfullpolicy":
@@ -236,19 +236,19 @@ public class OpenCodeEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "limit": return target.getConfiguration().getLimit();
         case "maxcost":
-        case "maxCost": return target.getConfiguration().getMaxCost();
+        case "maxCost": return target.getBudgetConfiguration().getMaxCost();
         case "maxtokens":
-        case "maxTokens": return target.getConfiguration().getMaxTokens();
+        case "maxTokens": return target.getBudgetConfiguration().getMaxTokens();
         case "minserverversion":
         case "minServerVersion": return target.getConfiguration().getMinServerVersion();
         case "model": return target.getConfiguration().getModel();
         case "password": return target.getConfiguration().getPassword();
         case "permissionpolicy":
-        case "permissionPolicy": return target.getConfiguration().getPermissionPolicy();
+        case "permissionPolicy": return target.getInteractionConfiguration().getPermissionPolicy();
         case "pollinterval":
         case "pollInterval": return target.getConfiguration().getPollInterval();
         case "questionpolicy":
-        case "questionPolicy": return target.getConfiguration().getQuestionPolicy();
+        case "questionPolicy": return target.getInteractionConfiguration().getQuestionPolicy();
         case "readonly":
         case "readOnly": return target.getConfiguration().isReadOnly();
         case "requesttimeout":

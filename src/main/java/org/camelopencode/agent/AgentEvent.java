@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One thing an agent run did, the same whichever source it was read from: the server's event stream
- * ({@code GET /event}, see {@link ServerEventNormalizer}) or the NDJSON lines of {@code opencode run --format json}
+ * ({@code GET /global/event}, see {@link ServerEventNormalizer}) or the NDJSON lines of {@code opencode run --format json}
  * (see {@link CliEventNormalizer}). Immutable records; sums over a run are kept by {@link AgentRunTally}.
  *
  * <p>Every event carries the OpenCode session id ({@code ses_...}, null only for a CLI line that could not be read

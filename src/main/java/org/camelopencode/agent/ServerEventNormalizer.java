@@ -16,7 +16,7 @@ import org.camelopencode.client.SessionIdle;
 import org.camelopencode.client.SessionStatusChanged;
 
 /**
- * Turns the events of one session read from the server's event stream ({@code GET /event}, typed by the client's
+ * Turns the events of one session read from the server's event stream ({@code GET /global/event}, typed by the client's
  * {@code EventParser}) into {@link AgentEvent}s. Stateful, one per session; not thread-safe: feed it from one thread
  * (the event stream's reader thread calls listeners one at a time).
  *

@@ -12,7 +12,7 @@ import org.apache.camel.spi.UriParams;
 @UriParams
 public class CliConfiguration implements Cloneable {
 
-    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: the project directory the agent works in (--dir);"
+    @UriParam(label = "producer,cli", description = "dispatch with transport=cli: the project directory the agent works in: the opencode run process starts in it (and passes it as --dir with cliAttach);"
             + " also where skills are linked for an external server. Unset = the managed server's project directory, else the working directory.")
     private String cliDirectory;
     @UriParam(label = "producer,cli", secret = true, description = "dispatch with transport=cli: OpenCode config JSON passed as OPENCODE_CONFIG_CONTENT"

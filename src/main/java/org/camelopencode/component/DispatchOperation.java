@@ -18,6 +18,7 @@ import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.ledger.DispatchLedger;
+import org.camelopencode.ledger.TaskClaimedException;
 import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 
@@ -27,7 +28,8 @@ import org.camelopencode.observe.DispatchTracing;
  * {@link AttemptHistory}, the metrics and the trace (each only when configured) and the ledger (only for a task with a
  * key and a configured ledger). The listener goes with the dispatch (the dispatcher tells it the new session) and is
  * told {@code completed} or {@code failed} exactly once, here, where the attempt's future ends; an exception that is no
- * {@link OpenCodeFailureException} reaches it as {@code agent_error}, while the exchange gets the original exception.
+ * {@link OpenCodeFailureException} reaches it as {@code agent_error}, while the exchange gets the original exception,
+ * except a {@link TaskClaimedException} (another runner holds the key): that is told as {@code handedBack}, no failure.
  *
  * <p>The attempt runs in its {@link AttemptWorkspace} (a fresh git worktree, a turn in a shared directory, or the
  * request's directory as is): prepared before it starts, ended (changes captured, committed or removed) before the
@@ -63,7 +65,8 @@ final class DispatchOperation {
         OpenCodeConfiguration configuration = endpoint.getConfiguration();
         Supplier<Path> projectDirectory = () -> endpoint.servers().projectDirectory().orElseGet(() -> Path.of("").toAbsolutePath());
         DispatchRequest request = DispatchRequests.withTurn(DispatchRequests.inTaskDirectory(
-                DispatchRequests.from(exchange, configuration, escalation), exchange, configuration, projectDirectory), exchange, projectDirectory);
+                DispatchRequests.from(exchange, configuration, endpoint.getInteractionConfiguration(), endpoint.getBudgetConfiguration(),
+                        escalation), exchange, configuration, projectDirectory), exchange, projectDirectory);
         Message message = exchange.getMessage();
         message.setHeader(OpenCodeConstants.ATTEMPT, request.attempt());
         // Also as a property: dead letter channels with useOriginalMessage drop the headers.
@@ -168,6 +171,12 @@ final class DispatchOperation {
             return;
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TaskClaimedException handedBack) {
+            // another runner holds the key: nothing ran, the trigger gets the task back; not an agent failure
+            listener.handedBack(handedBack.getMessage());
+            exchange.setException(handedBack);
+            return;
+        }
         if (cause instanceof OpenCodeFailureException classified) {
             listener.failed(classified);
             OpenCodeProducer.setFailure(exchange, classified);

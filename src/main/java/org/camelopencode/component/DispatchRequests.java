@@ -47,23 +47,26 @@ final class DispatchRequests {
     /**
      * @param exchange the exchange
      * @param configuration the endpoint's options
-     * @return the request
+     * @return the request, with the default interaction policy and no caps beyond the task's and the headers'
      * @throws OpenCodeFailureException {@code invalid_task} when the prompt is empty or an option
      *     (model, timeout, schema) is malformed
      */
     static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration) {
-        return from(exchange, configuration, null);
+        return from(exchange, configuration, new InteractionConfiguration(), new BudgetConfiguration(), null);
     }
 
     /**
      * @param exchange the exchange
      * @param configuration the endpoint's options
+     * @param interaction the endpoint's permission and question policies and approval time to live
+     * @param budget the endpoint's caps on tokens and cost
      * @param escalation where escalated requests go, or {@code null} when no approval endpoint is configured
      * @return the request, with its interaction policy
      * @throws OpenCodeFailureException {@code invalid_task} when the prompt is empty or an option
      *     (model, timeout, schema, policies) is malformed
      */
-    static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration, Escalation escalation) {
+    static DispatchRequest from(Exchange exchange, OpenCodeConfiguration configuration, InteractionConfiguration interaction,
+            BudgetConfiguration budget, Escalation escalation) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
         int attempt = attemptOf(exchange);
@@ -96,8 +99,8 @@ final class DispatchRequests {
                     message.getHeader(OpenCodeConstants.RUN_ID, String.class),
                     message.getHeader(OpenCodeConstants.STAGE, String.class),
                     attempt,
-                    interactionOf(message, configuration, escalation, readOnly),
-                    limitsOf(task, message, configuration));
+                    interactionOf(message, interaction, escalation, readOnly),
+                    limitsOf(task, message, configuration.getJsonRetries(), budget));
         } catch (IllegalArgumentException malformed) {
             throw new OpenCodeFailureException(FailureKind.INVALID_TASK, malformed.getMessage());
         } catch (TypeConversionException malformed) {
@@ -197,21 +200,21 @@ final class DispatchRequests {
      * The task's caps, else the {@code CamelOpenCodeMaxTokens} / {@code CamelOpenCodeMaxCost} headers,
      * else the options; stricter JSON retries from the {@code CamelOpenCodeJsonRetries} header, else the option.
      */
-    static DispatchLimits limitsOf(TaskSpec task, Message message, OpenCodeConfiguration configuration) {
+    static DispatchLimits limitsOf(TaskSpec task, Message message, int jsonRetriesOption, BudgetConfiguration budget) {
         Long maxTokens = task != null && task.maxTokens() != null ? task.maxTokens()
-                : message.getHeader(OpenCodeConstants.MAX_TOKENS, configuration.getMaxTokens(), Long.class);
+                : message.getHeader(OpenCodeConstants.MAX_TOKENS, budget.getMaxTokens(), Long.class);
         Double maxCost = task != null && task.maxCost() != null ? task.maxCost()
-                : message.getHeader(OpenCodeConstants.MAX_COST, configuration.getMaxCost(), Double.class);
-        Integer jsonRetries = message.getHeader(OpenCodeConstants.JSON_RETRIES, configuration.getJsonRetries(), Integer.class);
+                : message.getHeader(OpenCodeConstants.MAX_COST, budget.getMaxCost(), Double.class);
+        Integer jsonRetries = message.getHeader(OpenCodeConstants.JSON_RETRIES, jsonRetriesOption, Integer.class);
         return new DispatchLimits(maxTokens, maxCost, jsonRetries == null ? DispatchLimits.DEFAULT_JSON_RETRIES : jsonRetries);
     }
 
-    private static InteractionPolicy interactionOf(Message message, OpenCodeConfiguration configuration, Escalation escalation,
+    private static InteractionPolicy interactionOf(Message message, InteractionConfiguration interaction, Escalation escalation,
             boolean readOnly) {
-        String permissions = message.getHeader(OpenCodeConstants.PERMISSION_POLICY, configuration.getPermissionPolicy(), String.class);
-        String questions = message.getHeader(OpenCodeConstants.QUESTION_POLICY, configuration.getQuestionPolicy(), String.class);
+        String permissions = message.getHeader(OpenCodeConstants.PERMISSION_POLICY, interaction.getPermissionPolicy(), String.class);
+        String questions = message.getHeader(OpenCodeConstants.QUESTION_POLICY, interaction.getQuestionPolicy(), String.class);
         return new InteractionPolicy(PermissionPolicy.parse(permissions), QuestionPolicy.parse(questions), escalation,
-                Durations.requirePositive(configuration.getApprovalTimeToLive(), "approvalTimeToLive"), readOnly);
+                Durations.requirePositive(interaction.getApprovalTimeToLive(), "approvalTimeToLive"), readOnly);
     }
 
     private static InteractionPolicy withEscalation(InteractionPolicy policy, Escalation escalation) {

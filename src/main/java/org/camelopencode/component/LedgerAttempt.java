@@ -1,5 +1,6 @@
 package org.camelopencode.component;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before anything runs, this node claims the key ({@link org.camelopencode.ledger.TaskClaims#claim}): a key another
  * runner holds with a live lease is waited for up to {@link ClusterNode#claimWait()} (then it is answered from the
- * result that runner recorded, or taken over when its lease expired), and past that wait the attempt fails with
- * {@link TaskClaimedException} without dispatching. A taken-over key re-attaches the session its dead owner recorded.
+ * result that runner recorded, or taken over when its lease expired), without holding the caller's thread
+ * ({@link ClaimWait}), and past that wait the attempt fails with {@link TaskClaimedException} without dispatching. A taken-over key re-attaches the session its dead owner recorded.
  * The claim is released by {@link #release()} when the exchange is done (the record written), not between retries.
  */
 final class LedgerAttempt implements AttemptListener {
@@ -76,21 +77,43 @@ final class LedgerAttempt implements AttemptListener {
     }
 
     /**
-     * Re-attaches to the session a dead runner recorded for this task, else begins a new entry and starts a fresh
-     * attempt whose session is recorded as soon as it exists ({@link #sessionCreated}).
+     * Claims the key, then re-attaches to the session a dead runner recorded for this task, else begins a new entry and
+     * starts a fresh attempt whose session is recorded as soon as it exists ({@link #sessionCreated}). A key a live
+     * runner holds is waited for without holding the caller's thread: the claim is tried again on a timer every
+     * {@code min(lease/3, 1 s)} until {@link ClusterNode#claimWait()} has passed, and the attempt goes on (on the
+     * timer's thread) once this node holds the key.
      *
      * @param servers the endpoint's servers (re-attach)
      * @param request the attempt
      * @param recordsSession whether the attempt runs on a server (the CLI transport has no session to re-attach to)
      * @param fresh starts a fresh attempt
      * @param takenOver told when this node took the key over from a runner whose lease expired
-     * @return the attempt's outcome
-     * @throws org.camelopencode.ledger.LedgerException when the claim or the entry cannot be written
-     * @throws TaskClaimedException when another runner still holds the key after the wait (nothing started)
+     * @return the attempt's outcome; failed with {@link TaskClaimedException} when another runner still holds the key
+     *     after the wait (nothing started)
+     * @throws org.camelopencode.ledger.LedgerException when the first claim or the entry cannot be written
      */
     CompletableFuture<DispatchResult> start(OpenCodeServers servers, DispatchRequest request, boolean recordsSession,
             Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
-        boolean waited = claim(takenOver);
+        Claim claim = ledger.claims().claim(taskKey, node, taskName, null, null);
+        if (claim.state().mayRun()) {
+            return claimed(claim, false, servers, request, recordsSession, fresh, takenOver);
+        }
+        LOG.info("Task {} (key {}) is running on node {} (lease until {}): waiting up to {} for it to finish or its lease"
+                + " to expire", label(), taskKey, claim.owner(), claim.leaseUntil(), node.claimWait());
+        CompletableFuture<Claim> mine = new CompletableFuture<>();
+        ClaimWait.retry(() -> ledger.claims().claim(taskKey, node, taskName, null, null), claim, node.claimWait(),
+                Duration.ofNanos(Math.min(node.renewEvery().toNanos(), 1_000_000_000L)), mine,
+                held -> new TaskClaimedException(taskKey, held.owner(), held.leaseUntil()));
+        return mine.thenCompose(held -> claimed(held, true, servers, request, recordsSession, fresh, takenOver));
+    }
+
+    /** Goes on once this node holds the key; {@code waited}: another runner held it first (and may have completed it). */
+    private CompletableFuture<DispatchResult> claimed(Claim claim, boolean waited, OpenCodeServers servers, DispatchRequest request,
+            boolean recordsSession, Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
+        if (claim.state() == ClaimState.TAKEN_OVER) {
+            LOG.info("Task {} (key {}): took it over from node {}, whose lease expired", label(), taskKey, claim.owner());
+            takenOver.run();
+        }
         if (waited) {
             Optional<LedgerEntry> completed = ledger.findCompleted(taskKey);
             if (completed.isPresent()) {
@@ -113,44 +136,6 @@ final class LedgerAttempt implements AttemptListener {
         entryId = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model());
         this.recordsSession = recordsSession;
         return fresh.get();
-    }
-
-    /**
-     * Claims the key for this node, waiting while a live owner holds it.
-     *
-     * @return whether it waited for another runner (which may have completed the task meanwhile)
-     */
-    private boolean claim(Runnable takenOver) {
-        long deadline = System.nanoTime() + node.claimWait().toNanos();
-        boolean waited = false;
-        Claim claim = ledger.claims().claim(taskKey, node, taskName, null, null);
-        while (!claim.state().mayRun()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TaskClaimedException(taskKey, claim.owner(), claim.leaseUntil());
-            }
-            if (!waited) {
-                LOG.info("Task {} (key {}) is running on node {} (lease until {}): waiting up to {} for it to finish or its lease"
-                        + " to expire", label(), taskKey, claim.owner(), claim.leaseUntil(), node.claimWait());
-                waited = true;
-            }
-            pause(Math.min(left, Math.min(node.renewEvery().toNanos(), 1_000_000_000L)), claim);
-            claim = ledger.claims().claim(taskKey, node, taskName, null, null);
-        }
-        if (claim.state() == ClaimState.TAKEN_OVER) {
-            LOG.info("Task {} (key {}): took it over from node {}, whose lease expired", label(), taskKey, claim.owner());
-            takenOver.run();
-        }
-        return waited;
-    }
-
-    private void pause(long nanos, Claim held) {
-        try {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new TaskClaimedException(taskKey, held.owner(), held.leaseUntil());
-        }
     }
 
     /** Releases this node's claim of the task and its stages (the exchange is done); a ledger error is logged. */

@@ -1,17 +1,13 @@
 package org.camelopencode.component;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.service.ServiceHelper;
-import org.camelopencode.client.ServerEndpoint;
 import org.camelopencode.dispatch.DispatchProgress;
 import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
@@ -48,26 +44,20 @@ public class OpenCodeComponent extends DefaultComponent {
     private WorkspaceConfiguration workspaceConfiguration = new WorkspaceConfiguration();
     @Metadata(label = "managed", description = "The fleet's options (managed servers and external serverUrls), used when no serverUrl is set.")
     private ManagedFleetConfiguration fleetConfiguration = new ManagedFleetConfiguration();
-    @Metadata(label = "advanced", javaType = "java.time.Duration", description = "How often to log one progress line per dispatch in flight (state,"
-            + " elapsed time, tool calls, tokens, cost, from the session's events): ISO-8601, Camel's form such as 10s, or whole seconds;"
-            + " unset or 0 = never.")
-    private Duration progressInterval;
-    @Metadata(label = "advanced", javaType = "java.time.Duration", description = "Session retention (needs the ledger): sessions of attempts the"
-            + " ledger has marked finished are deleted from their server (DELETE /session/{id}) once they ended longer ago than this (ISO-8601"
-            + " such as P7D); a session a running entry names is never deleted. One INFO line per sweep. Unset = sessions are kept.")
-    private Duration sessionRetention;
-    private volatile SessionRetention retentionSweeper;
+    @Metadata(label = "advanced", description = "The component's background work: progress lines and session retention.")
+    private ServicesConfiguration servicesConfiguration = new ServicesConfiguration();
+    @Metadata(label = "producer", description = "Default answers to the agent's permission requests and questions, and where escalations go.")
+    private InteractionConfiguration interactionConfiguration = new InteractionConfiguration();
+    @Metadata(label = "producer", description = "Default caps on the tokens and cost of one attempt.")
+    private BudgetConfiguration budgetConfiguration = new BudgetConfiguration();
 
     private final Workspaces workspaces = new Workspaces(new Git());
-    private final Map<String, DirectServer> directServers = new ConcurrentHashMap<>();
-    private volatile FleetServers fleetServers;
-    private final List<AutoCloseable> closeWithComponent = new ArrayList<>();
+    private final ServerRegistry servers = new ServerRegistry(() -> fleetConfiguration, this::recordGateLatency);
+    private final ComponentServices services = new ComponentServices();
     private volatile DispatchLedger ledger;
     private volatile ClusterNode clusterNode = ClusterNode.single();
-    private volatile LeaseHeartbeat heartbeat;
     private volatile DispatchTracing tracing;
     private volatile DispatchMetrics metrics;
-    private ProgressLogger progressLogger;
     private PropertyConfigurer componentConfigurer;
     private PropertyConfigurer endpointConfigurer;
 
@@ -77,8 +67,7 @@ public class OpenCodeComponent extends DefaultComponent {
             throw new IllegalArgumentException("opencode: needs an operation, for example opencode:dispatch; one of "
                     + Arrays.toString(OpenCodeOperation.values()));
         }
-        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this, configuration.copy(), cliConfiguration.copy(),
-                workspaceConfiguration.copy());
+        OpenCodeEndpoint endpoint = new OpenCodeEndpoint(uri, this);
         endpoint.setOperation(getCamelContext().getTypeConverter().mandatoryConvertTo(OpenCodeOperation.class, remaining));
         setProperties(endpoint, parameters);
         return endpoint;
@@ -92,30 +81,7 @@ public class OpenCodeComponent extends DefaultComponent {
      * @return the servers, shared with every endpoint that names the same
      */
     OpenCodeServers serversFor(OpenCodeConfiguration endpointConfiguration) {
-        String url = endpointConfiguration.getServerUrl();
-        if (url == null || url.isBlank()) {
-            synchronized (this) {
-                if (fleetServers == null) {
-                    fleetServers = new FleetServers(fleetConfiguration, endpointConfiguration, this::recordGateLatency);
-                }
-                return fleetServers;
-            }
-        }
-        ServerEndpoint server = ServerEndpoint.of(url, endpointConfiguration.getUsername(), endpointConfiguration.getPassword());
-        String key = server.baseUri() + "|" + server.username() + "|" + (server.hasPassword() ? server.password().hashCode() : 0);
-        return directServers.computeIfAbsent(key, ignored -> new DirectServer(() -> ServerConnection.open(server.baseUri().toString(),
-                server, endpointConfiguration, this::recordGateLatency)));
-    }
-
-    /** @return the fleet (when chosen by an endpoint) first, then the direct servers */
-    private List<OpenCodeServers> allServers() {
-        List<OpenCodeServers> all = new ArrayList<>();
-        FleetServers fleet = fleetServers;
-        if (fleet != null) {
-            all.add(fleet);
-        }
-        all.addAll(directServers.values());
-        return all;
+        return servers.serversFor(endpointConfiguration);
     }
 
     private void recordGateLatency(Duration latency) {
@@ -132,28 +98,17 @@ public class OpenCodeComponent extends DefaultComponent {
      * @return one report per server; no passwords
      */
     public List<InstanceReport> fleetStatus() {
-        List<InstanceReport> reports = new ArrayList<>();
-        allServers().forEach(servers -> reports.addAll(servers.reports()));
-        return reports;
+        return servers.reports();
     }
 
     /**
      * What every dispatch in flight over HTTP is doing now, on every server this component uses, built from each
-     * session's events ({@code GET /event}). Dispatches through the CLI transport are not included.
+     * session's events ({@code GET /global/event}). Dispatches through the CLI transport are not included.
      *
      * @return one entry per attempt in flight, in no particular order; empty when none
      */
     public List<DispatchProgress> inFlightProgress() {
-        List<DispatchProgress> progress = new ArrayList<>();
-        allServers().forEach(servers -> progress.addAll(servers.progress()));
-        return progress;
-    }
-
-    /** @return the servers in use now with their connections (fleet instances, direct servers), for the health checks */
-    List<ServerInUse> serversInUse() {
-        List<ServerInUse> servers = new ArrayList<>();
-        allServers().forEach(each -> servers.addAll(each.inUse()));
-        return servers;
+        return servers.progress();
     }
 
     /**
@@ -162,8 +117,8 @@ public class OpenCodeComponent extends DefaultComponent {
      *
      * @param resource the resource
      */
-    public synchronized void closeWithComponent(AutoCloseable resource) {
-        closeWithComponent.add(resource);
+    public void closeWithComponent(AutoCloseable resource) {
+        services.closeWithComponent(resource);
     }
 
     /** @return the generated component configurer, reading duration options with {@link DurationOptionConfigurer} */
@@ -180,62 +135,22 @@ public class OpenCodeComponent extends DefaultComponent {
         return endpointConfigurer;
     }
 
+    /** @return the servers in use now with their connections (fleet instances, direct servers), for the health checks */
+    List<ServerInUse> serversInUse() {
+        return servers.inUse();
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (ledger != null) {
-            LedgerRecovery.logUnfinished(ledger);
-            heartbeat = new LeaseHeartbeat(ledger.claims(), clusterNode, java.time.Clock.systemUTC());
-            heartbeat.start();
-        }
-        if (progressInterval != null && !progressInterval.isZero()) {
-            progressLogger = new ProgressLogger(getCamelContext(), org.camelopencode.task.Durations.requirePositive(progressInterval,
-                    "progressInterval"), () -> fleetServers == null ? List.of() : fleetServers.reports(), this::inFlightProgress);
-            ServiceHelper.startService(progressLogger);
-        }
-        startRetention();
-    }
-
-    private void startRetention() {
-        if (sessionRetention == null || sessionRetention.isZero()) {
-            return;
-        }
-        if (ledger == null) {
-            LOG.warn("sessionRetention {} is set but no ledger is configured: sessions are kept", sessionRetention);
-            return;
-        }
-        retentionSweeper = new SessionRetention(getCamelContext(), org.camelopencode.task.Durations.requirePositive(sessionRetention,
-                "sessionRetention"), ledger, () -> serversInUse().stream().filter(server -> server.connection() != null).collect(java.util.stream.Collectors.toMap(ServerInUse::name,
-                        server -> server.connection().client(), (first, second) -> first)), java.time.Clock.systemUTC());
-        ServiceHelper.startService(retentionSweeper);
+        services.start(getCamelContext(), ledger, clusterNode, servicesConfiguration, servers);
     }
 
     @Override
     protected void doStop() throws Exception {
-        ServiceHelper.stopService(progressLogger, retentionSweeper);
-        progressLogger = null;
-        retentionSweeper = null;
-        directServers.values().forEach(DirectServer::close);
-        synchronized (this) {
-            if (fleetServers != null) {
-                fleetServers.close();
-            }
-            for (AutoCloseable resource : closeWithComponent) {
-                try {
-                    resource.close();
-                } catch (Exception failure) {
-                    LOG.warn("Closing {} failed: {}", resource, failure.getMessage());
-                }
-            }
-            closeWithComponent.clear();
-            if (heartbeat != null) {
-                heartbeat.close();
-                heartbeat = null;
-            }
-            if (ledger != null) {
-                ledger.close();
-            }
-        }
+        services.stopSweeps();
+        servers.close();
+        services.stop(ledger);
         super.doStop();
     }
 
@@ -299,7 +214,7 @@ public class OpenCodeComponent extends DefaultComponent {
 
     /** @return the lease heartbeat while the component runs with a ledger, else {@code null} */
     public LeaseHeartbeat getHeartbeat() {
-        return heartbeat;
+        return services.heartbeat();
     }
 
     /** @return the default options that every endpoint copies */
@@ -332,6 +247,26 @@ public class OpenCodeComponent extends DefaultComponent {
         this.workspaceConfiguration = workspaceConfiguration;
     }
 
+    /** @return the default answers to permission requests and questions that every endpoint copies */
+    public InteractionConfiguration getInteractionConfiguration() {
+        return interactionConfiguration;
+    }
+
+    /** @param interactionConfiguration the default answers to permission requests and questions that every endpoint copies */
+    public void setInteractionConfiguration(InteractionConfiguration interactionConfiguration) {
+        this.interactionConfiguration = interactionConfiguration;
+    }
+
+    /** @return the default caps on one attempt's tokens and cost that every endpoint copies */
+    public BudgetConfiguration getBudgetConfiguration() {
+        return budgetConfiguration;
+    }
+
+    /** @param budgetConfiguration the default caps on one attempt's tokens and cost that every endpoint copies */
+    public void setBudgetConfiguration(BudgetConfiguration budgetConfiguration) {
+        this.budgetConfiguration = budgetConfiguration;
+    }
+
     /** @return the component's worktrees, changes and directory queue, shared by every endpoint */
     Workspaces workspaces() {
         return workspaces;
@@ -347,28 +282,18 @@ public class OpenCodeComponent extends DefaultComponent {
         this.fleetConfiguration = fleetConfiguration;
     }
 
-    /** @return the progress log interval, or {@code null} when off */
-    public Duration getProgressInterval() {
-        return progressInterval;
+    /** @return the options of the component's background work (progress lines, session retention) */
+    public ServicesConfiguration getServicesConfiguration() {
+        return servicesConfiguration;
     }
 
-    /** @param progressInterval the time between progress lines; {@code null} or zero = no progress lines */
-    public void setProgressInterval(Duration progressInterval) {
-        this.progressInterval = progressInterval;
-    }
-
-    /** @return how long finished sessions are kept before they are deleted, or {@code null} when they are kept */
-    public Duration getSessionRetention() {
-        return sessionRetention;
-    }
-
-    /** @param sessionRetention how long finished sessions are kept (needs the ledger); {@code null} or zero = kept */
-    public void setSessionRetention(Duration sessionRetention) {
-        this.sessionRetention = sessionRetention;
+    /** @param servicesConfiguration the options of the component's background work; read when the component starts */
+    public void setServicesConfiguration(ServicesConfiguration servicesConfiguration) {
+        this.servicesConfiguration = servicesConfiguration;
     }
 
     /** @return the retention sweeper while it runs, else {@code null} */
     SessionRetention retentionSweeper() {
-        return retentionSweeper;
+        return services.retentionSweeper();
     }
 }

@@ -53,34 +53,12 @@ public class OpenCodeConfiguration implements Cloneable {
             description = "events: what happens when the buffer is full: dropOldest discards the oldest waiting event to make room,"
                     + " dropNewest discards the arriving event. Dropped events are counted and logged at WARN (at most every 5 s).")
     private BufferFullPolicy bufferFullPolicy = BufferFullPolicy.dropOldest;
-    @UriParam(label = "producer", description = "dispatch: rules answering the agent's permission requests, separated by ; or new lines,"
-            + " first match wins: permission[:pattern]=allow|once|always|reject[:feedback]|escalate, for example"
-            + " bash:git *=allow; edit:*=escalate; *=reject. A request no rule matches is escalated.")
-    private String permissionPolicy;
-    @UriParam(label = "producer", description = "dispatch: rules answering the agent's questions, separated by ; or new lines:"
-            + " header-or-question=label (several labels joined by | for multiple-choice), first, reject or escalate; key * is the default,"
-            + " for example Env=staging; *=first. A question no rule matches is escalated.")
-    private String questionPolicy;
-    @UriParam(label = "producer", description = "dispatch: the Camel endpoint URI escalated permission and question requests are sent to"
-            + " (for example jms:queue:opencode.approvals?preserveMessageQos=true), as JSON with a JMSExpiration header at their time to live."
-            + " Unset = an escalation fails the task at once as pending_permission / pending_question.")
-    private String approvalEndpoint;
-    @UriParam(label = "producer", defaultValue = "PT30M", javaType = "java.time.Duration", description = "dispatch: how long an escalated request waits for its approval"
-            + " (ISO-8601, Camel's form such as 30m, or whole seconds) before the task fails as pending_permission / pending_question;"
-            + " the wait does not count against timeout.")
-    private Duration approvalTimeToLive = Duration.ofMinutes(30);
     @UriParam(label = "producer", defaultValue = "false", description = "dispatch: the task must not change files: the agent defaults to plan,"
             + " sessions deny every edit, and edit requests are rejected with feedback. A task with agent plan is read-only too.")
     private boolean readOnly;
     @UriParam(label = "producer", defaultValue = "1", description = "dispatch: how many stricter follow-up prompts a reply that is not the"
             + " expected JSON (or breaks the schema) gets in the same session before the attempt fails as assistant_output_not_json; 0 = none.")
     private int jsonRetries = 1;
-    @UriParam(label = "producer", description = "dispatch: cap on the input + output + reasoning tokens of one attempt, summed over its steps;"
-            + " over it the session is aborted and the attempt fails as budget_exceeded. Unset = no cap. A task's maxTokens wins.")
-    private Long maxTokens;
-    @UriParam(label = "producer", description = "dispatch: cap on the cost of one attempt in USD, summed over its steps;"
-            + " over it the session is aborted and the attempt fails as budget_exceeded. Unset = no cap. A task's maxCost wins.")
-    private Double maxCost;
     @UriParam(label = "producer", defaultValue = "server", enums = "server,cli", description = "dispatch: how attempts reach OpenCode:"
             + " server (HTTP to opencode serve) or cli (one opencode run --format json process per attempt, same gate and failure kinds).")
     private String transport = "server";
@@ -118,49 +96,6 @@ public class OpenCodeConfiguration implements Cloneable {
         }
     }
 
-    /** @return the permission rules, or {@code null} */
-    public String getPermissionPolicy() {
-        return permissionPolicy;
-    }
-
-    /** @param permissionPolicy permission rules, see the option's description */
-    public void setPermissionPolicy(String permissionPolicy) {
-        this.permissionPolicy = permissionPolicy;
-    }
-
-    /** @return the question rules, or {@code null} */
-    public String getQuestionPolicy() {
-        return questionPolicy;
-    }
-
-    /** @param questionPolicy question rules, see the option's description */
-    public void setQuestionPolicy(String questionPolicy) {
-        this.questionPolicy = questionPolicy;
-    }
-
-    /** @return the approval endpoint URI, or {@code null} */
-    public String getApprovalEndpoint() {
-        return approvalEndpoint;
-    }
-
-    /** @param approvalEndpoint the Camel endpoint URI escalations are sent to; blank = none */
-    public void setApprovalEndpoint(String approvalEndpoint) {
-        this.approvalEndpoint = approvalEndpoint;
-    }
-
-    /** @return how long an escalated request waits for its approval */
-    public Duration getApprovalTimeToLive() {
-        return approvalTimeToLive;
-    }
-
-    /**
-     * @param approvalTimeToLive how long an escalated request waits for its approval; a text value set through Camel (URI, properties) is read by {@link DurationOptionConfigurer}:
-     *     ISO-8601, Camel's form or whole seconds
-     */
-    public void setApprovalTimeToLive(Duration approvalTimeToLive) {
-        this.approvalTimeToLive = approvalTimeToLive;
-    }
-
     /** @return whether dispatches are read-only */
     public boolean isReadOnly() {
         return readOnly;
@@ -179,26 +114,6 @@ public class OpenCodeConfiguration implements Cloneable {
     /** @param jsonRetries stricter JSON retries in the same session; 0 or more */
     public void setJsonRetries(int jsonRetries) {
         this.jsonRetries = jsonRetries;
-    }
-
-    /** @return the token cap of one attempt, or {@code null} for none */
-    public Long getMaxTokens() {
-        return maxTokens;
-    }
-
-    /** @param maxTokens the token cap of one attempt (positive), or {@code null} for none */
-    public void setMaxTokens(Long maxTokens) {
-        this.maxTokens = maxTokens;
-    }
-
-    /** @return the cost cap of one attempt in USD, or {@code null} for none */
-    public Double getMaxCost() {
-        return maxCost;
-    }
-
-    /** @param maxCost the cost cap of one attempt in USD (positive), or {@code null} for none */
-    public void setMaxCost(Double maxCost) {
-        this.maxCost = maxCost;
     }
 
     /** @return the server URL, or {@code null} for the managed server */

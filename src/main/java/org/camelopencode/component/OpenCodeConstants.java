@@ -21,6 +21,10 @@ public final class OpenCodeConstants {
     public static final String INTERACTION_TYPE = "CamelOpenCodeInteractionType";
     @Metadata(description = "Escalations: the node id (opencode.cluster.node-id) of the runner that owns the waiting session; the JSON body has it as node. Named without the Camel prefix so JMS keeps it.", javaType = "String")
     public static final String NODE_ID = "OpenCodeNodeId";
+    @Metadata(description = "approve, out: applied (on this runner's servers) or forwarded (another runner owns the session: send the approval on to the node in OpenCodeApprovalOwner).", javaType = "String")
+    public static final String APPROVAL_OUTCOME = "CamelOpenCodeApprovalOutcome";
+    @Metadata(description = "approve, out when forwarded: the node id of the runner that owns the approval's session; routes/approvals.yaml sends the approval back to the reply queue with this property, where only that runner's selector takes it. Named without the Camel prefix so JMS keeps it.", javaType = "String")
+    public static final String APPROVAL_OWNER = "OpenCodeApprovalOwner";
     @Metadata(description = "Escalations: when the dispatch stops waiting for the approval, epoch milliseconds (also set as JMSExpiration).", javaType = "Long")
     public static final String EXPIRES_AT = "CamelOpenCodeExpiresAt";
     @Metadata(description = "The OpenCode session id (ses_...). In: the session for prompt, promptAsync, abort, messages, status. Out: the session the operation used or created. events: the event's session (unset for server-wide events).", javaType = "String")

@@ -19,8 +19,8 @@ import org.apache.camel.support.DefaultEndpoint;
         category = { Category.AI }, headersClass = OpenCodeConstants.class)
 public class OpenCodeEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status, health, approve, pending or fleet (producers),"
-            + " or events (the consumer of the server's event stream).")
+    @UriPath(description = "The operation: dispatch (session, prompt, completion gate), createSession, prompt, promptAsync, abort, messages, status, health, approve, pending,"
+            + " fleet, ledger or cluster (producers), or events (the consumer of the server's event stream).")
     @Metadata(required = true)
     private OpenCodeOperation operation;
 
@@ -30,33 +30,25 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     private CliConfiguration cliConfiguration;
     @UriParam
     private WorkspaceConfiguration workspaceConfiguration;
+    @UriParam
+    private InteractionConfiguration interactionConfiguration;
+    @UriParam
+    private BudgetConfiguration budgetConfiguration;
 
     private volatile OpenCodeServers servers;
 
     /**
      * @param uri the endpoint URI
-     * @param component the owning component
-     * @param configuration this endpoint's copy of the options
-     * @param cliConfiguration this endpoint's copy of the CLI transport's options
+     * @param component the owning component, whose options this endpoint copies (its own URI options then change only
+     *     the copies)
      */
-    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
-            CliConfiguration cliConfiguration) {
-        this(uri, component, configuration, cliConfiguration, new WorkspaceConfiguration());
-    }
-
-    /**
-     * @param uri the endpoint URI
-     * @param component the owning component
-     * @param configuration this endpoint's copy of the options
-     * @param cliConfiguration this endpoint's copy of the CLI transport's options
-     * @param workspaceConfiguration this endpoint's copy of the workspace options
-     */
-    public OpenCodeEndpoint(String uri, OpenCodeComponent component, OpenCodeConfiguration configuration,
-            CliConfiguration cliConfiguration, WorkspaceConfiguration workspaceConfiguration) {
+    public OpenCodeEndpoint(String uri, OpenCodeComponent component) {
         super(uri, component);
-        this.configuration = configuration;
-        this.cliConfiguration = cliConfiguration;
-        this.workspaceConfiguration = workspaceConfiguration;
+        this.configuration = component.getConfiguration().copy();
+        this.cliConfiguration = component.getCliConfiguration().copy();
+        this.workspaceConfiguration = component.getWorkspaceConfiguration().copy();
+        this.interactionConfiguration = component.getInteractionConfiguration().copy();
+        this.budgetConfiguration = component.getBudgetConfiguration().copy();
     }
 
     @Override
@@ -147,5 +139,25 @@ public class OpenCodeEndpoint extends DefaultEndpoint {
     /** @param workspaceConfiguration this endpoint's workspace options */
     public void setWorkspaceConfiguration(WorkspaceConfiguration workspaceConfiguration) {
         this.workspaceConfiguration = workspaceConfiguration;
+    }
+
+    /** @return this endpoint's permission and question policies and where escalations go */
+    public InteractionConfiguration getInteractionConfiguration() {
+        return interactionConfiguration;
+    }
+
+    /** @param interactionConfiguration this endpoint's permission and question policies and where escalations go */
+    public void setInteractionConfiguration(InteractionConfiguration interactionConfiguration) {
+        this.interactionConfiguration = interactionConfiguration;
+    }
+
+    /** @return this endpoint's caps on one attempt's tokens and cost */
+    public BudgetConfiguration getBudgetConfiguration() {
+        return budgetConfiguration;
+    }
+
+    /** @param budgetConfiguration this endpoint's caps on one attempt's tokens and cost */
+    public void setBudgetConfiguration(BudgetConfiguration budgetConfiguration) {
+        this.budgetConfiguration = budgetConfiguration;
     }
 }

@@ -7,7 +7,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.camelopencode.client.EventStream;
 
 /**
- * Readiness of one OpenCode server's shared {@code GET /event} stream, which every dispatch on that server listens to:
+ * Readiness of one OpenCode server's shared {@code GET /global/event} stream, which every dispatch on that server listens to:
  * UP while connected, DOWN while disconnected (it reconnects with backoff; a stream silent past the heartbeat timeout
  * counts as disconnected) or while no server runs. Details: {@code connected}, {@code lastEventAt} (ISO-8601,
  * heartbeats included), {@code reconnects}. Id {@code opencode-event-stream:<name>}, group {@code opencode};
@@ -44,7 +44,7 @@ public final class OpenCodeEventStreamHealthCheck extends ServerHealthCheckSuppo
     }
 
     /**
-     * The verdict on one shared {@code GET /event} stream, also used by {@link OpenCodeEventsHealthCheck}: details
+     * The verdict on one shared {@code GET /global/event} stream, also used by {@link OpenCodeEventsHealthCheck}: details
      * {@code connected}, {@code lastEventAt} (ISO-8601 or {@code never}) and {@code reconnects}; UP while connected,
      * else DOWN with a message naming the server (no credentials).
      *
@@ -60,7 +60,7 @@ public final class OpenCodeEventStreamHealthCheck extends ServerHealthCheckSuppo
         if (connected) {
             builder.up();
         } else {
-            builder.message("GET /event on " + stream.endpoint().baseUri() + " is disconnected; reconnecting").down();
+            builder.message("The event stream of " + stream.endpoint().baseUri() + " is disconnected; reconnecting").down();
         }
     }
 }

@@ -6,7 +6,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.camelopencode.client.EventStream;
 
 /**
- * Readiness of one {@code opencode:events} consumer: UP while its server's shared {@code GET /event} stream is
+ * Readiness of one {@code opencode:events} consumer: UP while its server's shared {@code GET /global/event} stream is
  * connected, DOWN while it is disconnected (the stream keeps reconnecting with backoff; a stream silent past the
  * heartbeat timeout is dropped and counts as disconnected). Details: {@code connected}, {@code lastEventAt} (ISO-8601,
  * heartbeats included), {@code reconnects}, {@code buffered} and {@code dropped} events. Id

@@ -49,6 +49,6 @@ public enum OpenCodeOperation {
      * renewals and the task keys it owns). Fails when the component has no ledger.
      */
     cluster,
-    /** Consumer only ({@code from("opencode:events")}): one exchange per {@code GET /event} event; body = the OpenCodeEvent. */
+    /** Consumer only ({@code from("opencode:events")}): one exchange per event of the server's shared stream ({@code GET /global/event}); body = the OpenCodeEvent. */
     events
 }

@@ -55,10 +55,10 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
         if (CliTransport.needsServer(endpoint.getConfiguration(), endpoint.getCliConfiguration())) {
             endpoint.servers().primaryConnection();
         }
-        String approvalEndpoint = endpoint.getConfiguration().getApprovalEndpoint();
+        String approvalEndpoint = endpoint.getInteractionConfiguration().getApprovalEndpoint();
         if (approvalEndpoint != null && !approvalEndpoint.isBlank()) {
             escalation = new EndpointEscalation(getEndpoint().getCamelContext(), approvalEndpoint.strip(),
-                    endpoint.getComponent().getClusterNode().nodeId());
+                    endpoint.getComponent().getClusterNode().nodeId(), endpoint.getComponent().getLedger());
         }
         dispatch = new DispatchOperation(endpoint, cli, escalation);
     }
@@ -146,12 +146,7 @@ public class OpenCodeProducer extends DefaultAsyncProducer {
             case ledger -> message.setBody(ledgerHistory(exchange));
             case cluster -> message.setBody(org.camelopencode.ledger.ClusterView.of(requireLedger("cluster"),
                     endpoint.getComponent().getClusterNode()));
-            case approve -> {
-                Approval approval = Approval.parse(approvalJson(exchange));
-                message.setHeader(OpenCodeConstants.REQUEST_ID, approval.requestId());
-                message.setHeader(OpenCodeConstants.SESSION_ID, servers.approve(approval));
-                message.setBody(Boolean.TRUE);
-            }
+            case approve -> ApprovalOperation.approve(endpoint.getComponent(), servers, exchange, Approval.parse(approvalJson(exchange)));
             case createSession -> {
                 String title = message.getBody(String.class);
                 var session = servers.createSession(title == null || title.isBlank() ? configuration.getTitle() : title);

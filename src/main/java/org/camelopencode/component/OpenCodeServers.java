@@ -70,7 +70,7 @@ interface OpenCodeServers extends AutoCloseable {
     String approve(Approval approval);
 
     /**
-     * @return the connection whose shared {@code GET /event} stream the events consumer reads and whose server
+     * @return the connection whose shared {@code GET /global/event} stream the events consumer reads and whose server
      *     {@code cliAttach} runs attach to (the fleet: its first running instance); connects on first call
      */
     ServerConnection primaryConnection();

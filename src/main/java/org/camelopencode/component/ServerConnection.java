@@ -74,7 +74,7 @@ final class ServerConnection implements AutoCloseable {
     }
 
     /**
-     * Opens the connection to one server: its client (whose shared {@code GET /event} stream starts here) and a
+     * Opens the connection to one server: its client (whose shared {@code GET /global/event} stream starts here) and a
      * dispatcher on it, with the endpoint's {@code requestTimeout}, {@code pollInterval} and {@code serverLostTimeout}.
      *
      * @param name the server's name in messages and in {@link AttemptListener#sessionCreated} ({@code instance-2}, or its URL)

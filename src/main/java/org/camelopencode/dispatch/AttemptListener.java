@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * attempt history are each one of these, composed with {@link #all(List)} where the attempt starts and passed with it.
  *
  * <p>{@link #sessionCreated} is called by the {@link Dispatcher} right after {@code POST /session} answered and before
- * the prompt is sent (never for a re-attached session); {@link #completed} or {@link #failed} is called exactly once by
- * whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
+ * the prompt is sent (never for a re-attached session); {@link #completed}, {@link #failed} or {@link #handedBack} is
+ * called exactly once by whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
  */
 public interface AttemptListener {
 
@@ -35,6 +35,15 @@ public interface AttemptListener {
     }
 
     /**
+     * The attempt never ran: another runner of the cluster holds its task's key with a live lease, and the task goes
+     * back to its trigger to be delivered again (a hand-back, not a failure: no session, no tokens, no failure kind).
+     *
+     * @param reason why, naming the task key and its owner (no secrets)
+     */
+    default void handedBack(String reason) {
+    }
+
+    /**
      * @param listeners the listeners, called in this order; one that throws is logged and does not stop the others
      * @return one listener telling all of them
      */
@@ -54,6 +63,11 @@ public interface AttemptListener {
             @Override
             public void failed(OpenCodeFailureException failure) {
                 copy.forEach(listener -> Guard.run(() -> listener.failed(failure), "failed"));
+            }
+
+            @Override
+            public void handedBack(String reason) {
+                copy.forEach(listener -> Guard.run(() -> listener.handedBack(reason), "handedBack"));
             }
         };
     }

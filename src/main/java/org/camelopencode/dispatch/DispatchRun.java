@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -260,11 +259,7 @@ final class DispatchRun implements EventListener {
     }
 
     private void scheduleEvaluation(long delayMillis) {
-        try {
-            context.scheduler().schedule(evaluation::request, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            fail(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed", null, null);
-        }
+        context.schedule(evaluation::request, delayMillis, this::closedUnderneath);
     }
 
     private void onDeadlinePassed() {
@@ -312,11 +307,10 @@ final class DispatchRun implements EventListener {
     }
 
     private void submit(Runnable task) {
-        try {
-            context.workers().execute(task);
-        } catch (RejectedExecutionException closed) {
-            finishWith(new OpenCodeFailureException(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed",
-                    sessionId, null, closed));
-        }
+        context.execute(task, this::closedUnderneath);
+    }
+
+    private void closedUnderneath(RejectedExecutionException closed) {
+        fail(FailureKind.PROVIDER_UNAVAILABLE, "the dispatcher was closed", null, closed);
     }
 }

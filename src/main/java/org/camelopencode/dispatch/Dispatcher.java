@@ -21,7 +21,7 @@ import org.camelopencode.client.OpenCodeClient;
  * per-attempt deadline that aborts the session.
  *
  * <p>Endpoints used: {@code POST /session}, {@code POST /session/{id}/prompt_async},
- * {@code GET /event} (shared), {@code GET /session/status}, {@code GET /session/{id}/message},
+ * {@code GET /global/event} (shared), {@code GET /session/status}, {@code GET /session/{id}/message},
  * {@code GET /permission}, {@code GET /question}, {@code POST /session/{id}/abort}.
  *
  * <p>Thread-safe. Waiting holds no thread: thousands of attempts may be in flight.
@@ -91,7 +91,7 @@ public final class Dispatcher implements AutoCloseable {
      * @param request the attempt as it was dispatched (prompt, expectations, limits, timeout)
      * @param sessionId the session it runs in ({@code ses_...}), on this dispatcher's server
      * @return completes like {@link #dispatch(DispatchRequest, AttemptListener)}; reads {@code GET /session/status},
-     *     {@code GET /session/{id}/message} and the shared {@code GET /event}
+     *     {@code GET /session/{id}/message} and the shared {@code GET /global/event}
      * @throws IllegalArgumentException when the session id is blank
      */
     public CompletableFuture<DispatchResult> attach(DispatchRequest request, String sessionId) {

@@ -1,7 +1,10 @@
 package org.camelopencode.dispatch;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.camelopencode.client.OpenCodeClient;
 
 /**
@@ -23,5 +26,30 @@ record RunContext(String serverName, OpenCodeClient client, DispatchOptions opti
      */
     OpenCodeClient clientFor(DispatchRequest request) {
         return client.inDirectory(request.directory());
+    }
+
+    /**
+     * @param task work to run on a worker thread
+     * @param closed told instead when the dispatcher was closed (its workers refuse work)
+     */
+    void execute(Runnable task, Consumer<RejectedExecutionException> closed) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException refused) {
+            closed.accept(refused);
+        }
+    }
+
+    /**
+     * @param task a short hand-off to run on the timer thread after the delay
+     * @param delayMillis the delay, milliseconds
+     * @param closed told instead when the dispatcher was closed (its timer refuses work)
+     */
+    void schedule(Runnable task, long delayMillis, Consumer<RejectedExecutionException> closed) {
+        try {
+            scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException refused) {
+            closed.accept(refused);
+        }
     }
 }

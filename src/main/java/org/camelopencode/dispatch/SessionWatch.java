@@ -9,7 +9,7 @@ import org.camelopencode.client.EventStream;
 import org.camelopencode.client.Subscription;
 
 /**
- * What watches one run's session: its subscription to the shared {@code GET /event} stream and its slow safety poll.
+ * What watches one run's session: its subscription to the shared {@code GET /global/event} stream and its slow safety poll.
  * Opened once the session exists, closed with the attempt; what is opened after {@link #close()} (a run decided while
  * it was starting) is closed at once, so nothing stays subscribed or scheduled.
  */

@@ -54,4 +54,14 @@ public final class Approvals {
                     + " and its session was aborted)");
         }
     }
+
+    /** Nobody owns the session the approval answers any more (its task ended, or its runner's lease expired). */
+    public static final class ApprovalNotOwnedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param reason why, naming the request, session, task and node (no secrets) */
+        public ApprovalNotOwnedException(String reason) {
+            super(reason);
+        }
+    }
 }

@@ -40,6 +40,7 @@ public final class DispatchLedger implements AutoCloseable {
     private final DataSource dataSource;
     private final AutoCloseable closer;
     private final TaskClaims claims;
+    private final Escalations escalations;
 
     /**
      * Uses a data source and migrates its schema.
@@ -56,6 +57,12 @@ public final class DispatchLedger implements AutoCloseable {
         this.closer = closer;
         migrate();
         this.claims = new TaskClaims(dataSource);
+        this.escalations = new Escalations(dataSource);
+    }
+
+    /** @return the requests escalated to the approval queue by the runners sharing this database, by request id */
+    public Escalations escalations() {
+        return escalations;
     }
 
     /** @return the claims of running task keys across runners sharing this database, and the runners' heartbeats */
@@ -194,6 +201,14 @@ public final class DispatchLedger implements AutoCloseable {
     public Optional<LedgerEntry> findRunning(String taskKey) {
         return first(select("WHERE task_key = ? AND status = ? ORDER BY id DESC", 1, taskKey,
                 DispatchStatus.RUNNING.wireName()));
+    }
+
+    /**
+     * @param sessionId an OpenCode session id
+     * @return the latest entry that ran in it, if any (an approval's session: which task, still running or not)
+     */
+    public Optional<LedgerEntry> latestForSession(String sessionId) {
+        return first(select("WHERE session_id = ? ORDER BY id DESC", 1, sessionId));
     }
 
     /**

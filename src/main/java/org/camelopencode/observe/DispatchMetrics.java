@@ -19,6 +19,9 @@ import org.camelopencode.dispatch.AttemptListener;
  *   <li>{@code opencode.dispatch.duration} timer, tags {@code outcome} and {@code kind}: wall time from dispatch to the
  *       gate's verdict; {@code opencode_dispatch_duration_seconds_*}</li>
  *   <li>{@code opencode_takeovers_total}: claims taken over from a runner whose lease expired</li>
+ *   <li>{@code opencode.handbacks} counter ({@code opencode_handbacks_total}): attempts that never ran because another
+ *       runner held their task's key with a live lease ({@code TaskClaimedException}); the task went back to its
+ *       trigger. Not a dispatch: a hand-back is counted in neither {@code opencode.dispatches} nor the duration</li>
  * </ul>
  * One attempt counts once: a task the playbook retries three times counts three dispatches.
  */
@@ -46,7 +49,8 @@ public final class DispatchMetrics {
      *
      * @param askedModel the model the request named, or {@code null}: used when the failure names none
      * @return the attempt's listener: the in-flight gauge is up until it is told {@code completed} or {@code failed}
-     *     (once), which counts the attempt as {@link #attemptEnded(AttemptOutcome)} does
+     *     (once), which counts the attempt as {@link #attemptEnded(AttemptOutcome)} does, or {@code handedBack}, which
+     *     counts it as {@link #attemptHandedBack()} does
      */
     public AttemptListener startAttempt(String askedModel) {
         attemptStarted();
@@ -55,7 +59,23 @@ public final class DispatchMetrics {
             void ended(AttemptOutcome outcome) {
                 attemptEnded(outcome);
             }
+
+            @Override
+            void handedBack(java.time.Duration waited) {
+                attemptHandedBack();
+            }
         };
+    }
+
+    /**
+     * An attempt never ran: its task's key is another runner's (a hand-back to the trigger). Lowers the in-flight gauge
+     * and counts {@code opencode.handbacks}; no dispatch outcome, failure kind or duration is recorded.
+     */
+    public void attemptHandedBack() {
+        inFlight.decrementAndGet();
+        Counter.builder("opencode.handbacks")
+                .description("tasks handed back to their trigger because another runner held their key (README \"Running several runners\")")
+                .register(registry).increment();
     }
 
     /** An attempt started: the in-flight gauge goes up until {@link #attemptEnded(AttemptOutcome)}. */

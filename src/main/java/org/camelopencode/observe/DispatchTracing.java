@@ -62,7 +62,8 @@ public final class DispatchTracing {
      * @param taskName the task's name, or {@code null}
      * @param askedModel the model the request named, or {@code null}: used when the failure names none
      * @return the attempt's listener: told {@code completed} or {@code failed} (once), it ends the span as
-     *     {@link #attemptEnded(Span, AttemptOutcome)} does
+     *     {@link #attemptEnded(Span, AttemptOutcome)} does; told {@code handedBack}, it ends the span with
+     *     {@code opencode.outcome=handed_back} and no error status
      */
     public AttemptListener startAttempt(Exchange exchange, int attempt, String taskName, String askedModel) {
         Span span = attemptStarted(exchange, attempt, taskName);
@@ -70,6 +71,12 @@ public final class DispatchTracing {
             @Override
             void ended(AttemptOutcome outcome) {
                 attemptEnded(span, outcome);
+            }
+
+            @Override
+            void handedBack(java.time.Duration waited) {
+                span.setAttribute("opencode.outcome", "handed_back");
+                span.end();
             }
         };
     }

@@ -8,7 +8,8 @@ import org.camelopencode.failure.OpenCodeFailureException;
 
 /**
  * An {@link AttemptListener} that turns the attempt's end into one {@link AttemptOutcome}: the result's, or the
- * failure's with the asked model when the failure names none and the wall time since this listener was made.
+ * failure's with the asked model when the failure names none and the wall time since this listener was made. A
+ * hand-back (the task's key held by another runner) is no outcome: it goes to {@link #handedBack(Duration)}.
  */
 abstract class OutcomeListener implements AttemptListener {
 
@@ -23,6 +24,9 @@ abstract class OutcomeListener implements AttemptListener {
     /** @param outcome how the attempt ended; called once */
     abstract void ended(AttemptOutcome outcome);
 
+    /** @param waited wall time since this listener was made (the claim wait); called once, instead of {@link #ended} */
+    abstract void handedBack(Duration waited);
+
     @Override
     public final void completed(DispatchResult result) {
         ended(AttemptOutcome.of(result));
@@ -31,5 +35,10 @@ abstract class OutcomeListener implements AttemptListener {
     @Override
     public final void failed(OpenCodeFailureException failure) {
         ended(AttemptOutcome.of(failure, askedModel, Duration.between(startedAt, Instant.now())));
+    }
+
+    @Override
+    public final void handedBack(String reason) {
+        handedBack(Duration.between(startedAt, Instant.now()));
     }
 }

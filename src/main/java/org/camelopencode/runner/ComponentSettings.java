@@ -2,9 +2,11 @@ package org.camelopencode.runner;
 
 import java.util.List;
 import java.util.OptionalLong;
+import org.camelopencode.component.InteractionConfiguration;
 import org.camelopencode.component.ManagedFleetConfiguration;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.component.OpenCodeConfiguration;
+import org.camelopencode.component.ServicesConfiguration;
 import org.camelopencode.component.WorkspaceConfiguration;
 import org.camelopencode.server.OpenCodeConfig;
 import org.camelopencode.task.Durations.BareNumber;
@@ -51,12 +53,14 @@ final class ComponentSettings {
         configuration.setMinServerVersion(settings.get("opencode.server.min-version"));
         configuration.setModel(model);
         settings.duration("opencode.timeout", BareNumber.SECONDS).ifPresent(configuration::setTimeout);
-        configuration.setPermissionPolicy(settings.get("opencode.permission-policy"));
-        configuration.setQuestionPolicy(settings.get("opencode.question-policy"));
+        InteractionConfiguration interaction = component.getInteractionConfiguration();
+        interaction.setPermissionPolicy(settings.get("opencode.permission-policy"));
+        interaction.setQuestionPolicy(settings.get("opencode.question-policy"));
+        settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(interaction::setApprovalTimeToLive);
         configuration.setWorkspacesRoot(settings.get("opencode.workspaces.root"));
-        settings.duration("opencode.approvals.time-to-live", BareNumber.SECONDS).ifPresent(configuration::setApprovalTimeToLive);
-        settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(component::setProgressInterval);
-        settings.duration("opencode.sessions.retention", BareNumber.SECONDS).ifPresent(component::setSessionRetention);
+        ServicesConfiguration services = component.getServicesConfiguration();
+        settings.duration("opencode.progress-interval", BareNumber.SECONDS).ifPresent(services::setProgressInterval);
+        settings.duration("opencode.sessions.retention", BareNumber.SECONDS).ifPresent(services::setSessionRetention);
         applyWorkspace(component.getWorkspaceConfiguration(), settings);
         if (serverUrl != null) {
             return "Using the OpenCode server at " + serverUrl + " as user " + configuration.getUsername();

@@ -17,16 +17,30 @@ import org.camelopencode.ledger.TaskClaim;
  * ledger). Chosen over camel-sql's {@code JdbcOrphanLockAwareIdempotentRepository} because Camel 4.18.0 still has
  * CAMEL-23294 in it, and the claim already is an orphan-aware lock with the database's clock. Bound as
  * {@code opencodeInboxLocks}.
+ *
+ * <p>A runner holds at most {@code limit} file locks at once ({@code opencode.concurrency}, the tasks it runs at once):
+ * past that, {@link #add} refuses without asking the ledger, the file consumer skips the file for this poll, and
+ * another runner on the inbox takes it. So one runner's poll does not lock a whole batch of files it can only queue.
  */
 public final class InboxLocks extends ServiceSupport implements IdempotentRepository {
 
     private static final String PREFIX = "inbox:";
 
     private final OpenCodeComponent component;
+    private final int limit;
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** @param component the component whose ledger and node hold the locks */
-    public InboxLocks(OpenCodeComponent component) {
+    /**
+     * @param component the component whose ledger and node hold the locks
+     * @param limit how many files this runner locks at once (its tasks at once, {@code opencode.concurrency}), at least 1
+     * @throws IllegalArgumentException for a limit under 1
+     */
+    public InboxLocks(OpenCodeComponent component, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the shared inbox's lock limit (opencode.concurrency) must be at least 1, was " + limit);
+        }
         this.component = component;
+        this.limit = limit;
     }
 
     /**
@@ -34,13 +48,25 @@ public final class InboxLocks extends ServiceSupport implements IdempotentReposi
      *
      * @param key the file's key (its absolute path)
      * @return {@code true} when this runner took it (new, or taken over from a dead runner), {@code false} when a live
-     *     runner (this one too) holds it
+     *     runner (this one too) holds it, or this runner holds {@code limit} files already (the ledger is not asked)
      * @throws IllegalStateException when there is no ledger ({@code opencode.ledger.enabled=false})
      */
     @Override
-    public boolean add(String key) {
+    public synchronized boolean add(String key) {
+        if (held.size() >= limit) {
+            return false;
+        }
         Claim claim = ledger().claims().claim(PREFIX + key, component.getClusterNode(), null, "inbox", null);
-        return claim.state() == ClaimState.CLAIMED || claim.state() == ClaimState.TAKEN_OVER;
+        boolean taken = claim.state() == ClaimState.CLAIMED || claim.state() == ClaimState.TAKEN_OVER;
+        if (taken) {
+            held.add(key);
+        }
+        return taken;
+    }
+
+    /** @return how many files this runner has locked now (at most the limit) */
+    public int held() {
+        return held.size();
     }
 
     /** @return whether a live runner holds the file's lock */
@@ -52,7 +78,11 @@ public final class InboxLocks extends ServiceSupport implements IdempotentReposi
     /** Releases this runner's lock of the file (the file was archived, dead-lettered or handed back). */
     @Override
     public boolean remove(String key) {
-        return ledger().claims().release(PREFIX + key, component.getClusterNode().nodeId()) > 0;
+        try {
+            return ledger().claims().release(PREFIX + key, component.getClusterNode().nodeId()) > 0;
+        } finally {
+            held.remove(key);
+        }
     }
 
     /** Releases the lock too: a processed file leaves the inbox, so nothing needs to remember it. */

@@ -48,12 +48,17 @@ public class RunnerConfiguration implements CamelConfiguration {
         }
         if (settings.isTrue("opencode.approvals.enabled")) {
             String queue = settings.require("opencode.approvals.queue");
-            component.getConfiguration().setApprovalEndpoint("jms:queue:" + queue + "?preserveMessageQos=true");
+            component.getInteractionConfiguration().setApprovalEndpoint("jms:queue:" + queue + "?preserveMessageQos=true");
             LOG.info("Approvals: escalated permission and question requests go to JMS queue {}; approvals are read from {}", queue,
                     settings.require("opencode.approvals.reply-queue"));
         }
+        // routes/approvals.yaml reads the approvals for no runner in particular and those forwarded to this one.
+        if (settings.get("opencode.approvals.selector") == null) {
+            context.getPropertiesComponent().addOverrideProperty("opencode.approvals.selector",
+                    approvalSelector(component.getClusterNode().nodeId()));
+        }
         bindSteps(context, settings);
-        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component));
+        context.getRegistry().bind("opencodeInboxLocks", new InboxLocks(component, Integer.parseInt(settings.require("opencode.concurrency"))));
         boolean sharedInbox = settings.isTrue("opencode.inbox.shared");
         // routes/file-drop.yaml reads its readLock from this key (derived from opencode.inbox.shared unless set).
         if (settings.get("opencode.inbox.read-lock") == null) {
@@ -127,6 +132,18 @@ public class RunnerConfiguration implements CamelConfiguration {
         Duration wait = settings.duration("opencode.cluster.claim-wait", BareNumber.SECONDS).orElse(null);
         return new ClusterNode(nodeId == null ? ClusterNode.defaultNodeId() : nodeId, lease, wait,
                 settings.isTrue("opencode.cluster.enabled"));
+    }
+
+    /**
+     * The approvals route's JMS message selector: an approval nobody forwarded ({@code OpenCodeApprovalOwner} unset), or
+     * one another runner forwarded to this node because it owns the approval's session.
+     *
+     * @param nodeId this runner's node id (a quote in it is doubled, as JMS selectors escape it)
+     * @return the selector
+     */
+    static String approvalSelector(String nodeId) {
+        String property = org.camelopencode.component.OpenCodeConstants.APPROVAL_OWNER;
+        return property + " IS NULL OR " + property + " = '" + nodeId.replace("'", "''") + "'";
     }
 
     /** @return the key's folder as an absolute path, or {@code (key unset)} */

@@ -116,7 +116,7 @@ class ComponentDocumentationTest {
                     throw new AssertionError("the example endpoint " + uri + " does not resolve: " + refused.getMessage(), refused);
                 }
                 assertThat(endpoint).as(uri).isInstanceOf(OpenCodeEndpoint.class);
-                OpenCodeConfiguration configuration = ((OpenCodeEndpoint) endpoint).getConfiguration();
+                InteractionConfiguration configuration = ((OpenCodeEndpoint) endpoint).getInteractionConfiguration();
                 PermissionPolicy.parse(configuration.getPermissionPolicy());
                 QuestionPolicy.parse(configuration.getQuestionPolicy());
             }

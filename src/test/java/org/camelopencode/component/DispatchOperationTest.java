@@ -28,10 +28,14 @@ import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
 import org.camelopencode.interaction.Approval;
+import io.opentelemetry.api.trace.StatusCode;
+import org.camelopencode.ledger.ClaimState;
+import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.DispatchStatus;
 import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.ledger.LedgerSettings;
+import org.camelopencode.ledger.TaskClaimedException;
 import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 import org.camelopencode.server.InstanceReport;
@@ -166,6 +170,41 @@ class DispatchOperationTest {
         }
     }
 
+    @Test
+    void aTaskAnotherRunnerHoldsIsHandedBackNotCountedAsAFailedAttempt() throws Exception {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+                DefaultCamelContext context = new DefaultCamelContext()) {
+            ScriptedServers servers = new ScriptedServers(Ending.COMPLETED);
+            DispatchLedger ledger = DispatchLedger.open(new LedgerSettings("jdbc:h2:file:" + temporary.resolve("ledger"), null, null));
+            OpenCodeComponent component = component(servers, ledger, new DispatchMetrics(registry), new DispatchTracing(sdk));
+            component.setClusterNode(new ClusterNode("here", Duration.ofSeconds(30), Duration.ZERO, true));
+            context.addComponent("opencode", component);
+            context.start();
+            assertThat(ledger.claims().claim("task-held", new ClusterNode("elsewhere", Duration.ofSeconds(30), null, true), null, null, null)
+                    .state()).isEqualTo(ClaimState.CLAIMED);
+
+            Exchange exchange = context.createProducerTemplate().request("opencode:dispatch?serverUrl=http://127.0.0.1:1", sent -> {
+                sent.getMessage().setBody("Fix the bug.");
+                sent.getMessage().setHeader(OpenCodeConstants.TASK_KEY, "task-held");
+            });
+
+            assertThat(exchange.getException()).isInstanceOf(TaskClaimedException.class).hasMessageContaining("elsewhere");
+            assertThat(servers.dispatches).as("nothing dispatched").hasValue(0);
+            assertThat(registry.find("opencode.dispatches").counters()).as("no dispatch outcome, no agent_error").isEmpty();
+            assertThat(registry.find("opencode.dispatch.duration").timers()).isEmpty();
+            assertThat(registry.get("opencode.handbacks").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get("opencode.dispatches.inflight").gauge().value()).isZero();
+            assertThat(AttemptHistory.of(exchange)).as("no attempt entry: nothing ran").isEmpty();
+            assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getName().equals("opencode.attempt")).singleElement()
+                    .satisfies(span -> assertThat(span.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR))
+                    .extracting(SpanData::getAttributes).asString().contains("opencode.outcome=handed_back");
+            assertThat(ledger.recent(10)).as("no ledger entry").isEmpty();
+        }
+    }
+
     private static OpenCodeComponent component(OpenCodeServers servers, DispatchLedger ledger, DispatchMetrics metrics,
             DispatchTracing tracing) {
         OpenCodeComponent component = new ScriptedComponent(servers);
@@ -175,23 +214,8 @@ class DispatchOperationTest {
         return component;
     }
 
-    /** The component with scripted servers for every endpoint (named, so Camel finds its generated configurers). */
-    @org.apache.camel.spi.annotations.Component("opencode")
-    private static final class ScriptedComponent extends OpenCodeComponent {
-        private final OpenCodeServers servers;
-
-        private ScriptedComponent(OpenCodeServers servers) {
-            this.servers = servers;
-        }
-
-        @Override
-        OpenCodeServers serversFor(OpenCodeConfiguration endpointConfiguration) {
-            return servers;
-        }
-    }
-
     /** Servers whose every dispatch creates session {@code ses_1} on {@code scripted} and ends as scripted. */
-    private static final class ScriptedServers implements OpenCodeServers {
+    private static final class ScriptedServers extends DispatchOnlyServers {
         private final Ending ending;
         private final AtomicInteger dispatches = new AtomicInteger();
 
@@ -212,55 +236,6 @@ class DispatchOperationTest {
                         null, null));
                 default -> CompletableFuture.failedFuture(new IllegalStateException("a bug"));
             };
-        }
-
-        @Override
-        public CompletableFuture<DispatchResult> attach(DispatchRequest request, String serverName, String sessionId) {
-            throw new UnsupportedOperationException("no re-attach in these tests");
-        }
-
-        @Override
-        public OpenCodeClient clientFor(String sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Session createSession(String title) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String approve(Approval approval) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ServerConnection primaryConnection() {
-            return null;
-        }
-
-        @Override
-        public Optional<Path> projectDirectory() {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<InstanceReport> reports() {
-            return List.of();
-        }
-
-        @Override
-        public List<ServerInUse> inUse() {
-            return List.of();
-        }
-
-        @Override
-        public List<DispatchProgress> progress() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

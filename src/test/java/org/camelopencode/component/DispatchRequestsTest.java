@@ -40,32 +40,34 @@ class DispatchRequestsTest {
     @Test
     void optionsApplyWhenNothingElseSaysOtherwise() {
         OpenCodeConfiguration configuration = new OpenCodeConfiguration();
-        configuration.setMaxTokens(5000L);
-        configuration.setMaxCost(0.75);
         configuration.setJsonRetries(2);
-        DispatchRequest request = DispatchRequests.from(exchange("do it"), configuration);
+        BudgetConfiguration budget = new BudgetConfiguration();
+        budget.setMaxTokens(5000L);
+        budget.setMaxCost(0.75);
+        DispatchRequest request = DispatchRequests.from(exchange("do it"), configuration, new InteractionConfiguration(), budget, null);
         assertThat(request.limits()).isEqualTo(new DispatchLimits(5000L, 0.75, 2));
     }
 
     @Test
     void headersOverrideTheOptions() {
-        OpenCodeConfiguration configuration = new OpenCodeConfiguration();
-        configuration.setMaxTokens(5000L);
-        configuration.setMaxCost(0.75);
+        BudgetConfiguration budget = new BudgetConfiguration();
+        budget.setMaxTokens(5000L);
+        budget.setMaxCost(0.75);
         Exchange exchange = exchange("do it");
         exchange.getMessage().setHeader(OpenCodeConstants.MAX_TOKENS, "1200");
         exchange.getMessage().setHeader(OpenCodeConstants.MAX_COST, 0.05);
         exchange.getMessage().setHeader(OpenCodeConstants.JSON_RETRIES, 0);
-        assertThat(DispatchRequests.from(exchange, configuration).limits()).isEqualTo(new DispatchLimits(1200L, 0.05, 0));
+        assertThat(DispatchRequests.from(exchange, new OpenCodeConfiguration(), new InteractionConfiguration(), budget, null).limits())
+                .isEqualTo(new DispatchLimits(1200L, 0.05, 0));
     }
 
     @Test
     void theTasksOwnCapsWinOverHeadersAndOptions() {
-        OpenCodeConfiguration configuration = new OpenCodeConfiguration();
-        configuration.setMaxCost(0.75);
+        BudgetConfiguration budget = new BudgetConfiguration();
+        budget.setMaxCost(0.75);
         Exchange exchange = exchange(TaskSpec.ofPrompt("t", "do it").withMaxTokens(300L));
         exchange.getMessage().setHeader(OpenCodeConstants.MAX_TOKENS, 1200L);
-        DispatchRequest request = DispatchRequests.from(exchange, configuration);
+        DispatchRequest request = DispatchRequests.from(exchange, new OpenCodeConfiguration(), new InteractionConfiguration(), budget, null);
         assertThat(request.limits().maxTokens()).isEqualTo(300L);
         assertThat(request.limits().maxCost()).isEqualTo(0.75);
     }

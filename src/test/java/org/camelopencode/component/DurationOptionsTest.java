@@ -27,7 +27,7 @@ class DurationOptionsTest {
                     + "&pollInterval=" + text + "&approvalTimeToLive=" + text, OpenCodeEndpoint.class);
             assertThat(endpoint.getConfiguration().getTimeout()).isEqualTo(Duration.ofMillis(millis));
             assertThat(endpoint.getConfiguration().getPollInterval()).isEqualTo(Duration.ofMillis(millis));
-            assertThat(endpoint.getConfiguration().getApprovalTimeToLive()).isEqualTo(Duration.ofMillis(millis));
+            assertThat(endpoint.getInteractionConfiguration().getApprovalTimeToLive()).isEqualTo(Duration.ofMillis(millis));
         }
     }
 
@@ -56,7 +56,7 @@ class DurationOptionsTest {
             assertThat(component.getFleetConfiguration().getManagedStartTimeout()).isEqualTo(Duration.ofSeconds(90));
             assertThat(component.getFleetConfiguration().getManagedDrainTimeout()).isEqualTo(Duration.ofMinutes(2));
             assertThat(component.getFleetConfiguration().getManagedHealthInterval()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(component.getProgressInterval()).isZero();
+            assertThat(component.getServicesConfiguration().getProgressInterval()).isZero();
             // Copied into every endpoint, whose own options still win.
             OpenCodeEndpoint endpoint = context.getEndpoint("opencode:dispatch?serverUrl=http://127.0.0.1:1&pollInterval=3",
                     OpenCodeEndpoint.class);
@@ -76,7 +76,7 @@ class DurationOptionsTest {
             OpenCodeComponent component = main.getCamelContext().getComponent("opencode", OpenCodeComponent.class);
             assertThat(component.getConfiguration().getTimeout()).isEqualTo(Duration.ofSeconds(45));
             assertThat(component.getFleetConfiguration().getManagedStartTimeout()).isEqualTo(Duration.ofMinutes(2));
-            assertThat(component.getConfiguration().getApprovalTimeToLive()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(component.getInteractionConfiguration().getApprovalTimeToLive()).isEqualTo(Duration.ofMinutes(10));
         } finally {
             main.stop();
         }

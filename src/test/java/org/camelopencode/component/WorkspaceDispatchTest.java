@@ -250,23 +250,8 @@ class WorkspaceDispatchTest {
         CompletableFuture<DispatchResult> attempt(DispatchRequest request, int attempt);
     }
 
-    /** The component with scripted servers for every endpoint (named, so Camel finds its generated configurers). */
-    @org.apache.camel.spi.annotations.Component("opencode")
-    private static final class ScriptedComponent extends OpenCodeComponent {
-        private final OpenCodeServers servers;
-
-        private ScriptedComponent(OpenCodeServers servers) {
-            this.servers = servers;
-        }
-
-        @Override
-        OpenCodeServers serversFor(OpenCodeConfiguration endpointConfiguration) {
-            return servers;
-        }
-    }
-
     /** Servers whose project directory is the test's repository and whose agent is scripted per test. */
-    private static final class AgentServers implements OpenCodeServers {
+    private static final class AgentServers extends DispatchOnlyServers {
         private final AtomicInteger dispatches = new AtomicInteger();
         private final List<Path> directories = new CopyOnWriteArrayList<>();
         private volatile Path projectDirectory;
@@ -285,52 +270,8 @@ class WorkspaceDispatchTest {
         }
 
         @Override
-        public CompletableFuture<DispatchResult> attach(DispatchRequest request, String serverName, String sessionId) {
-            throw new UnsupportedOperationException("no re-attach in these tests");
-        }
-
-        @Override
-        public OpenCodeClient clientFor(String sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Session createSession(String title) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String approve(Approval approval) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ServerConnection primaryConnection() {
-            return null;
-        }
-
-        @Override
         public Optional<Path> projectDirectory() {
             return Optional.of(projectDirectory);
-        }
-
-        @Override
-        public List<InstanceReport> reports() {
-            return List.of();
-        }
-
-        @Override
-        public List<ServerInUse> inUse() {
-            return List.of();
-        }
-
-        @Override
-        public List<DispatchProgress> progress() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

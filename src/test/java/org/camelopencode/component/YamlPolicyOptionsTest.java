@@ -38,7 +38,7 @@ class YamlPolicyOptionsTest {
             camel.start();
             OpenCodeEndpoint endpoint = camel.getEndpoints().stream().filter(OpenCodeEndpoint.class::isInstance)
                     .map(OpenCodeEndpoint.class::cast).findFirst().orElseThrow();
-            OpenCodeConfiguration configuration = endpoint.getConfiguration();
+            InteractionConfiguration configuration = endpoint.getInteractionConfiguration();
             assertThat(configuration.getPermissionPolicy()).isEqualTo("bash:git *=allow; bash:rm *=reject:never delete files; *=escalate");
             assertThat(configuration.getQuestionPolicy()).isEqualTo("Env=staging; *=first");
             assertThat(configuration.getApprovalEndpoint()).isEqualTo("jms:queue:approvals?preserveMessageQos=true");

@@ -35,22 +35,37 @@ public final class SharedOpenCode {
 
     private SharedOpenCode() throws Exception {
         model = ScriptedModelServer.start();
+        server = startServer(model);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            model.close();
+        }, "shared-opencode-stop"));
+    }
+
+    private static ManagedOpenCodeServer startServer(ScriptedModelServer model) throws Exception {
         Path state = Files.createTempDirectory("opencode-it-");
         OpenCodeConfig config = new OpenCodeConfig()
                 .scriptedProvider("scripted", model.baseUri(), "echo", "fallback")
                 .model(MODEL)
                 .smallModel(MODEL)
                 .permission("bash", "ask");
-        server = ManagedOpenCodeServer.start(ManagedServerOptions.builder()
+        return ManagedOpenCodeServer.start(ManagedServerOptions.builder()
                 .binary(OpenCodeBinary.locate(null))
                 .stateDirectory(state)
                 .startTimeout(Duration.ofSeconds(90))
                 .config(config)
                 .build());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            model.close();
-        }, "shared-opencode-stop"));
+    }
+
+    /**
+     * Another {@code opencode serve} of its own (state directory, port, password) with the same config and the same
+     * scripted model, for tests where runners must not share a server; the caller closes it.
+     *
+     * @return the started server
+     * @throws Exception when it cannot start
+     */
+    public ManagedOpenCodeServer startAnotherServer() throws Exception {
+        return startServer(model);
     }
 
     /**

@@ -6,8 +6,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The same ledger tests on a real PostgreSQL (Flyway migrates it; the driver and Flyway's PostgreSQL
@@ -17,32 +15,21 @@ import org.junit.jupiter.api.BeforeAll;
 class DispatchLedgerPostgresTest extends DispatchLedgerTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static TemporaryPostgres postgres;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TemporaryPostgres.PerClass POSTGRES = new TemporaryPostgres.PerClass();
     private String lastUrl;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TemporaryPostgres.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Override
     LedgerSettings settings() throws Exception {
         if (lastUrl == null) {
-            lastUrl = postgres.createDatabase("ledger_" + DATABASES.incrementAndGet());
+            lastUrl = POSTGRES.server().createDatabase("ledger_" + DATABASES.incrementAndGet());
         }
-        return new LedgerSettings(lastUrl, postgres.user(), "s3cret");
+        return new LedgerSettings(lastUrl, POSTGRES.server().user(), "s3cret");
     }
 
     @Override
     void assertStoredDurably() {
-        try (Connection connection = DriverManager.getConnection(lastUrl, postgres.user(), "");
+        try (Connection connection = DriverManager.getConnection(lastUrl, POSTGRES.server().user(), "");
                 ResultSet versions = connection.createStatement().executeQuery(
                         "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
             assertThat(versions.next()).as("Flyway recorded the migration").isTrue();

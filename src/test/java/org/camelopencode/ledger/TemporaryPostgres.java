@@ -139,4 +139,31 @@ public final class TemporaryPostgres implements AutoCloseable {
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
+
+    /**
+     * One server per test class: {@code @RegisterExtension static final TemporaryPostgres.PerClass POSTGRES = new
+     * TemporaryPostgres.PerClass();} starts it before the class ({@link #startOrSkip()}: skipped, visibly, where no
+     * PostgreSQL can be had) and stops it after.
+     */
+    static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
+            org.junit.jupiter.api.extension.AfterAllCallback {
+        private TemporaryPostgres server;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            server = startOrSkip();
+        }
+
+        @Override
+        public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        /** @return the running server */
+        TemporaryPostgres server() {
+            return server;
+        }
+    }
 }

@@ -68,6 +68,20 @@ class DispatchObservabilityTest {
     }
 
     @Test
+    void aHandBackIsCountedAsAHandBackNotAsAFailedDispatch() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DispatchMetrics metrics = new DispatchMetrics(registry);
+        org.camelopencode.dispatch.AttemptListener composed = org.camelopencode.dispatch.AttemptListener.all(
+                java.util.List.of(metrics.startAttempt("prov/m"), metrics.startAttempt("prov/m")));
+        assertThat(registry.get("opencode.dispatches.inflight").gauge().value()).isEqualTo(2.0);
+        composed.handedBack("task k is running on node other");
+        assertThat(registry.get("opencode.handbacks").counter().count()).as("told through the composed listener").isEqualTo(2.0);
+        assertThat(registry.get("opencode.dispatches.inflight").gauge().value()).isZero();
+        assertThat(registry.find("opencode.dispatches").counters()).isEmpty();
+        assertThat(registry.find("opencode.dispatch.duration").timers()).isEmpty();
+    }
+
+    @Test
     void attemptsAreChildrenOfOneDispatchSpanInTheTraceOfTheTraceparentHeader() throws Exception {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
