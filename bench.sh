@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 offline="${MAVEN_OFFLINE-}"
 ./mvnw -q -B $offline test-compile
-./mvnw -q -B $offline dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# The full coordinates: a bare "dependency:" prefix needs plugin-group metadata that an offline run may not have.
+dependency_plugin="org.apache.maven.plugins:maven-dependency-plugin:$(sed -n 's|.*<maven-dependency-plugin.version>\(.*\)</maven-dependency-plugin.version>.*|\1|p' pom.xml | head -1)"
+./mvnw -q -B $offline "$dependency_plugin:build-classpath" -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx512m -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
     org.camelopencode.bench.BenchMain "$@"

@@ -126,17 +126,19 @@ public final class BenchMain {
                 }
                 case "cluster" -> {
                     ClusterBench.Result result = ClusterBench.run();
-                    double baseline = result.setups().get(0).tasksPerSecond().median();
-                    double single = result.setups().get(1).tasksPerSecond().median();
+                    double single = result.setups().get(0).clustered().median();
                     for (ClusterBench.SetupResult setup : result.setups()) {
-                        double rate = setup.tasksPerSecond().median();
-                        table.append(String.format("| 7 cluster, %d runner(s) in this JVM, %s, model-free stub, %d in flight per runner,"
-                                + " %d rounds of %d tasks | median %.1f tasks/s (min %.1f, max %.1f) = %.2fx one clustered runner, %.2fx"
-                                + " one runner without a ledger; %.2f ms per task more than without a ledger | - |%n",
-                                setup.runners(), setup.ledger() ? "one shared PostgreSQL ledger (claims on)" : "no ledger (baseline)",
-                                ClusterBench.IN_FLIGHT_PER_RUNNER, setup.tasksPerSecond().count(), ClusterBench.TASKS_PER_ROUND, rate,
-                                setup.tasksPerSecond().min(), setup.tasksPerSecond().max(), rate / single, rate / baseline,
-                                1000.0 / rate - 1000.0 / baseline));
+                        table.append(String.format("| 7 cluster, %d runner(s) in this JVM on one shared PostgreSQL ledger (claims on) vs as many"
+                                + " without a ledger, model-free stub, %d in flight per runner, %d alternating rounds of %d tasks | clustered"
+                                + " median %.1f tasks/s (min %.1f, max %.1f) = %.2fx one clustered runner; without a ledger %.1f tasks/s;"
+                                + " paired ratio median %.2fx (p25 %.2f, p75 %.2f); %.2f ms per task more (p25 %.2f, p75 %.2f); %.1f commits and %.1f"
+                                + " row writes per task on PostgreSQL | - |%n",
+                                setup.runners(), ClusterBench.IN_FLIGHT_PER_RUNNER, setup.clustered().count(), ClusterBench.TASKS_PER_ROUND,
+                                setup.clustered().median(), setup.clustered().min(), setup.clustered().max(), setup.clustered().median() / single,
+                                setup.baseline().median(), setup.pairedRatio().median(), setup.pairedRatio().percentile(0.25),
+                                setup.pairedRatio().percentile(0.75), setup.extraMillisPerTask().median(),
+                                setup.extraMillisPerTask().percentile(0.25), setup.extraMillisPerTask().percentile(0.75),
+                                setup.commitsPerTask(), setup.rowWritesPerTask()));
                     }
                     table.append(String.format("| 7 cluster, the claim alone on the same PostgreSQL, %d samples one at a time | claim p50 %.2f ms"
                             + " (p90 %.2f), release p50 %.2f ms (p90 %.2f): %.2f ms per task; load average %s before, %s after | - |%n",

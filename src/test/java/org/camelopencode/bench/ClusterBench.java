@@ -24,36 +24,48 @@ import org.camelopencode.ledger.TemporaryPostgres;
  * Row 7 ({@code ./bench.sh cluster}, issue 16): tasks/s through {@code opencode:dispatch} with 1, 2 and 3 runners of one
  * cluster sharing one real PostgreSQL ledger ({@link TemporaryPostgres}: every keyed task is claimed in
  * {@code task_claims}, begun, recorded and completed in {@code dispatches}, its claim released), against the model-free
- * {@link DispatchStub} (a session's turn ends as soon as its prompt arrives). A runner here is one Camel context with its
- * own {@code opencode:} component, ledger connection pool, node id and lease heartbeat, all in this JVM (the same two
- * cores either way; a runner process would add a JVM, not a core). Each runner keeps {@value #IN_FLIGHT_PER_RUNNER}
- * tasks in flight; {@value #WARM_UP} warm-up tasks per setup, then {@value #ROUNDS} rounds of {@value #TASKS_PER_ROUND}
- * tasks split evenly between the runners. The baseline of the same run is one runner without a ledger (no claim, no
- * record). The claim's own cost is measured apart, on the same database after the rounds: {@code claim} (an
- * {@code INSERT} and the lease read-back) and {@code release} (a {@code DELETE}) timed one at a time.
+ * {@link DispatchStub} (a session's turn ends as soon as its prompt arrives, its {@code session.idle} frame goes out on
+ * {@code GET /global/event}). A runner here is one Camel context with its own {@code opencode:} component, ledger
+ * connection pool, node id and lease heartbeat, all in this JVM (the same two cores either way; a runner process would
+ * add a JVM, not a core). Each runner keeps {@value #IN_FLIGHT_PER_RUNNER} tasks in flight.
+ *
+ * <p>The baseline of the same run is the same number of runners without a ledger (no claim, no record), so both sides
+ * have the same tasks in flight. For each runner count both sets are started and warmed ({@value #WARM_UP} tasks per
+ * runner), then {@value #ROUNDS} rounds of {@value #TASKS_PER_ROUND} tasks (split evenly between the runners) alternate
+ * between them: clustered, baseline, clustered, ... The claim's own cost is measured apart, on the same database after
+ * the rounds: {@code claim} (an {@code INSERT ... ON CONFLICT} and the lease read-back) and {@code release} (a
+ * {@code DELETE}) timed one at a time. Each reply is checked (a task that fails or answers something else fails the
+ * row).
  */
 final class ClusterBench {
 
     static final int TASKS_PER_ROUND = 300;
-    static final int ROUNDS = 3;
-    static final int WARM_UP = 100;
+    static final int ROUNDS = 5;
+    static final int WARM_UP = 200;
     static final int IN_FLIGHT_PER_RUNNER = 4;
     static final int CLAIM_SAMPLES = 500;
 
     /**
-     * One setup's figures.
+     * One runner count's figures.
      *
      * @param runners how many runners
-     * @param ledger whether they shared the PostgreSQL ledger (claims on)
-     * @param tasksPerSecond one sample per round
+     * @param clustered tasks/s of the runners sharing the PostgreSQL ledger (claims on), one sample per round
+     * @param baseline tasks/s of as many runners without a ledger, one sample per round
+     * @param pairedRatio clustered / baseline of each round with the baseline round that followed it
+     * @param extraMillisPerTask 1000/clustered - 1000/baseline of each such pair: the wall-clock cost per task of the
+     *     ledger and the claim on this machine
+     * @param commitsPerTask the runners' committed transactions on their database per task (warm-up and rounds; the
+     *     schema migration and the lease heartbeats included), from {@code pg_stat_database}
+     * @param rowWritesPerTask rows inserted, updated and deleted per task, the same way
      */
-    record SetupResult(int runners, boolean ledger, Stats tasksPerSecond) {
+    record SetupResult(int runners, Stats clustered, Stats baseline, Stats pairedRatio, Stats extraMillisPerTask,
+            double commitsPerTask, double rowWritesPerTask) {
     }
 
     /**
      * The row.
      *
-     * @param setups the baseline first, then 1, 2 and 3 clustered runners
+     * @param setups 1, 2 and 3 runners
      * @param claimMillis claim of a free key, one at a time, milliseconds
      * @param releaseMillis release of a held key, milliseconds
      * @param loadBefore the machine's 1-minute load average before the row
@@ -72,15 +84,21 @@ final class ClusterBench {
                 DispatchStub stub = new DispatchStub()) {
             stub.onPrompt(stub::finish);
             List<SetupResult> setups = new ArrayList<>();
-            setups.add(measure(stub, null, postgres.user(), 1));
-            String lastDatabase = null;
             for (int runners = 1; runners <= 3; runners++) {
-                lastDatabase = postgres.createDatabase("bench_cluster_" + runners);
-                setups.add(measure(stub, lastDatabase, postgres.user(), runners));
+                String database = postgres.createDatabase("bench_cluster_" + runners);
+                SetupResult measured = measure(stub, database, postgres.user(), runners);
+                long[] writes = databaseWrites(postgres, "bench_cluster_" + runners);
+                double tasks = (double) WARM_UP * runners + (double) ROUNDS * TASKS_PER_ROUND;
+                setups.add(new SetupResult(measured.runners(), measured.clustered(), measured.baseline(), measured.pairedRatio(),
+                        measured.extraMillisPerTask(), writes[0] / tasks, writes[1] / tasks));
+            }
+            if (stub.eventConnections() == 0) {
+                throw new IllegalStateException("no runner opened an event stream: the dispatches were judged by polling");
             }
             List<Double> claims = new ArrayList<>();
             List<Double> releases = new ArrayList<>();
-            try (DispatchLedger ledger = DispatchLedger.open(new LedgerSettings(lastDatabase, postgres.user(), null))) {
+            String claimsDatabase = postgres.createDatabase("bench_claims");
+            try (DispatchLedger ledger = DispatchLedger.open(new LedgerSettings(claimsDatabase, postgres.user(), null))) {
                 ClusterNode node = new ClusterNode("bench-claims", Duration.ofSeconds(30), Duration.ofSeconds(60), true);
                 for (int sample = 0; sample < CLAIM_SAMPLES + 50; sample++) {
                     String key = "bench-claim-" + sample;
@@ -100,27 +118,45 @@ final class ClusterBench {
     }
 
     private static SetupResult measure(DispatchStub stub, String ledgerUrl, String user, int count) throws Exception {
-        List<Runner> runners = new ArrayList<>();
+        List<Runner> clustered = new ArrayList<>();
+        List<Runner> baseline = new ArrayList<>();
         try {
             for (int index = 1; index <= count; index++) {
-                runners.add(new Runner(stub, ledgerUrl, user, "bench-node-" + index));
+                clustered.add(new Runner(stub, ledgerUrl, user, "bench-node-" + index));
+                baseline.add(new Runner(stub, null, user, null));
             }
-            String label = (ledgerUrl == null ? "no ledger" : "cluster") + ", " + count + " runner(s)";
-            round(runners, "warm-" + label, WARM_UP * count);
-            List<Double> rates = new ArrayList<>();
+            round(clustered, "warm-cluster-" + count, WARM_UP * count);
+            round(baseline, "warm-baseline-" + count, WARM_UP * count);
+            List<Double> clusteredRates = new ArrayList<>();
+            List<Double> baselineRates = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            List<Double> extra = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
-                long start = System.nanoTime();
-                round(runners, "round-" + round + "-" + label, TASKS_PER_ROUND);
-                double rate = TASKS_PER_ROUND / ((System.nanoTime() - start) / 1e9);
-                rates.add(rate);
-                System.out.printf("cluster row: %s, round %d: %.1f tasks/s%n", label, round, rate);
+                double withClaims = timedRound(clustered, "round-" + round + "-cluster-" + count);
+                double without = timedRound(baseline, "round-" + round + "-baseline-" + count);
+                clusteredRates.add(withClaims);
+                baselineRates.add(without);
+                ratios.add(withClaims / without);
+                extra.add(1000.0 / withClaims - 1000.0 / without);
+                System.out.printf("cluster row: %d runner(s), round %d: %.1f tasks/s clustered, %.1f tasks/s without a ledger%n",
+                        count, round, withClaims, without);
             }
-            return new SetupResult(count, ledgerUrl != null, new Stats(rates));
+            return new SetupResult(count, new Stats(clusteredRates), new Stats(baselineRates), new Stats(ratios), new Stats(extra), 0, 0);
         } finally {
-            for (Runner runner : runners) {
+            for (Runner runner : clustered) {
+                runner.close();
+            }
+            for (Runner runner : baseline) {
                 runner.close();
             }
         }
+    }
+
+    /** @return tasks/s of one round of {@link #TASKS_PER_ROUND} tasks */
+    private static double timedRound(List<Runner> runners, String prefix) throws Exception {
+        long start = System.nanoTime();
+        round(runners, prefix, TASKS_PER_ROUND);
+        return TASKS_PER_ROUND / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Runs {@code tasks} tasks split evenly between the runners, each keeping its in-flight count; checks each reply. */
@@ -144,6 +180,9 @@ final class ClusterBench {
         }
         for (Thread driver : drivers) {
             driver.join(TimeUnit.MINUTES.toMillis(5));
+            if (driver.isAlive()) {
+                throw new IllegalStateException(prefix + ": " + driver.getName() + " did not finish its tasks within 5 minutes");
+            }
         }
         if (!failures.isEmpty() || wrong.get() > 0) {
             throw new IllegalStateException(prefix + ": " + wrong.get() + " wrong replies, failures: " + failures);
@@ -195,6 +234,34 @@ final class ClusterBench {
             producer.stop();
             context.stop();
         }
+    }
+
+    /**
+     * Reads {@code pg_stat_database} of a database whose clients have all disconnected (a backend flushes its counters
+     * when it exits), waiting up to 10 s for two equal reads in a row.
+     *
+     * @return committed transactions and rows written (inserted + updated + deleted)
+     */
+    private static long[] databaseWrites(TemporaryPostgres postgres, String database) throws Exception {
+        String query = "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = ?";
+        long[][] last = {null};
+        org.awaitility.Awaitility.await("the counters of " + database + " settle").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    long[] read;
+                    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(postgres.url("postgres"),
+                            postgres.user(), "");
+                            java.sql.PreparedStatement statement = connection.prepareStatement(query)) {
+                        statement.setString(1, database);
+                        try (java.sql.ResultSet row = statement.executeQuery()) {
+                            row.next();
+                            read = new long[] {row.getLong(1), row.getLong(2)};
+                        }
+                    }
+                    boolean settled = last[0] != null && java.util.Arrays.equals(last[0], read);
+                    last[0] = read;
+                    return settled;
+                });
+        return last[0];
     }
 
     private static String loadAverage() {
