@@ -7,7 +7,8 @@ import java.util.List;
  * Benchmark entry point (issue 9), run by {@code ./bench.sh [rows...]}; not part of the test suite.
  * Rows: {@code throughput} (row 3), {@code latency} (row 2), {@code scale} (row 4), {@code end-to-end} (row 1, real
  * {@code opencode serve}), {@code scale-out} (row 5, managed fleets of 1, 2 and 3 real servers) and {@code workspace} (row 6,
- * dispatch in a git worktree vs a shared directory on one real server); none given = all.
+ * dispatch in a git worktree vs a shared directory on one real server) and {@code cluster} (row 7, 1, 2 and 3 runners on one
+ * PostgreSQL ledger, {@link ClusterBench}); none given = all.
  * Prints each round and a Markdown summary table of what it measured in this run.
  */
 public final class BenchMain {
@@ -23,7 +24,7 @@ public final class BenchMain {
      * @throws Exception when a benchmark cannot run (a row fails loudly rather than print a made-up figure)
      */
     public static void main(String[] args) throws Exception {
-        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out", "workspace") : Arrays.asList(args);
+        List<String> rows = args.length == 0 ? List.of("throughput", "latency", "scale", "end-to-end", "scale-out", "workspace", "cluster") : Arrays.asList(args);
         System.out.printf("machine: %d processors, max heap %d MB, java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("java.vm.name"));
         StringBuilder table = new StringBuilder("| row | measured | target |\n|---|---|---|\n");
@@ -123,8 +124,30 @@ public final class BenchMain {
                             result.pairedRatio().percentile(0.75), result.worktreeAlone().median(), result.worktreeAlone().percentile(0.1),
                             result.worktreeAlone().percentile(0.9)));
                 }
+                case "cluster" -> {
+                    ClusterBench.Result result = ClusterBench.run();
+                    double single = result.setups().get(0).clustered().median();
+                    for (ClusterBench.SetupResult setup : result.setups()) {
+                        table.append(String.format("| 7 cluster, %d runner(s) in this JVM on one shared PostgreSQL ledger (claims on) vs as many"
+                                + " without a ledger, model-free stub, %d in flight per runner, %d alternating rounds of %d tasks | clustered"
+                                + " median %.1f tasks/s (min %.1f, max %.1f) = %.2fx one clustered runner; without a ledger %.1f tasks/s;"
+                                + " paired ratio median %.2fx (p25 %.2f, p75 %.2f); %.2f ms per task more (p25 %.2f, p75 %.2f); %.1f commits and %.1f"
+                                + " row writes per task on PostgreSQL | - |%n",
+                                setup.runners(), ClusterBench.IN_FLIGHT_PER_RUNNER, setup.clustered().count(), ClusterBench.TASKS_PER_ROUND,
+                                setup.clustered().median(), setup.clustered().min(), setup.clustered().max(), setup.clustered().median() / single,
+                                setup.baseline().median(), setup.pairedRatio().median(), setup.pairedRatio().percentile(0.25),
+                                setup.pairedRatio().percentile(0.75), setup.extraMillisPerTask().median(),
+                                setup.extraMillisPerTask().percentile(0.25), setup.extraMillisPerTask().percentile(0.75),
+                                setup.commitsPerTask(), setup.rowWritesPerTask()));
+                    }
+                    table.append(String.format("| 7 cluster, the claim alone on the same PostgreSQL, %d samples one at a time | claim p50 %.2f ms"
+                            + " (p90 %.2f), release p50 %.2f ms (p90 %.2f): %.2f ms per task; load average %s before, %s after | - |%n",
+                            result.claimMillis().count(), result.claimMillis().median(), result.claimMillis().percentile(0.9),
+                            result.releaseMillis().median(), result.releaseMillis().percentile(0.9),
+                            result.claimMillis().median() + result.releaseMillis().median(), result.loadBefore(), result.loadAfter()));
+                }
                 default -> throw new IllegalArgumentException("unknown row " + row
-                        + "; rows: throughput, latency, scale, end-to-end, scale-out, workspace");
+                        + "; rows: throughput, latency, scale, end-to-end, scale-out, workspace, cluster");
             }
         }
         System.out.println();

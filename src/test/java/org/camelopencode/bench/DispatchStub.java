@@ -18,12 +18,16 @@ import org.camelopencode.client.StubServer;
 /**
  * A model-free stand-in for {@code opencode serve} on 127.0.0.1:0 for the dispatcher benchmarks: sessions stay busy
  * after their prompt until {@link #finish(String)} marks one idle with a completed reply and writes its
- * {@code session.idle} frame to every {@code GET /event} connection. JSON shapes follow the 1.18.33 recordings.
+ * {@code session.idle} frame to every {@code GET /event} connection (as is) and every {@code GET /global/event}
+ * connection (wrapped as {@code {"directory","payload"}}, the route the {@code opencode:} component takes for the version
+ * its {@code GET /global/health} names). JSON shapes follow the 1.18.33 recordings.
  * Its threads are named {@code bench-stub-*} so the benchmark can leave them out of the client's thread count.
  */
 final class DispatchStub implements AutoCloseable {
 
     static final String THREAD_PREFIX = "bench-stub-";
+    /** The directory the stub's global frames name: the server's own (no session here asks for another). */
+    private static final String DIRECTORY = "/bench/stub";
     private static final Pattern SESSION_PATH = Pattern.compile("/session/([^/]+)/(prompt_async|message|abort)");
 
     static {
@@ -37,6 +41,7 @@ final class DispatchStub implements AutoCloseable {
     private final Map<String, Boolean> busySessions = new ConcurrentHashMap<>();
     private final Map<String, Long> idleFrameNanos = new ConcurrentHashMap<>();
     private final StubEventStreams eventStreams = new StubEventStreams();
+    private final StubEventStreams globalEventStreams = new StubEventStreams();
     private final AtomicInteger sessionCounter = new AtomicInteger();
     private final AtomicInteger prompts = new AtomicInteger();
     private volatile Consumer<String> promptListener = sessionId -> { };
@@ -63,12 +68,14 @@ final class DispatchStub implements AutoCloseable {
         promptListener = listener;
     }
 
+    /** @return event connections accepted so far, {@code /event} and {@code /global/event} together */
     int eventConnections() {
-        return eventStreams.acceptedCount();
+        return eventStreams.acceptedCount() + globalEventStreams.acceptedCount();
     }
 
+    /** @return event connections open now, both routes together */
     int openEventStreams() {
-        return eventStreams.openCount();
+        return eventStreams.openCount() + globalEventStreams.openCount();
     }
 
     int prompts() {
@@ -83,8 +90,9 @@ final class DispatchStub implements AutoCloseable {
     long finish(String sessionId) {
         messagesBySession.put(sessionId, "[" + userMessage(sessionId) + "," + assistantMessage(sessionId) + "]");
         busySessions.remove(sessionId);
-        long written = eventStreams.broadcast("{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\""
-                + sessionId + "\"}}");
+        String idle = "{\"id\":\"evt_idle\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"" + sessionId + "\"}}";
+        globalEventStreams.broadcast("{\"directory\":\"" + DIRECTORY + "\",\"payload\":" + idle + "}");
+        long written = eventStreams.broadcast(idle);
         idleFrameNanos.put(sessionId, written);
         return written;
     }
@@ -102,6 +110,7 @@ final class DispatchStub implements AutoCloseable {
     @Override
     public void close() {
         eventStreams.closeAll();
+        globalEventStreams.closeAll();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -114,6 +123,10 @@ final class DispatchStub implements AutoCloseable {
             eventStreams.accept(exchange);
             return;
         }
+        if (method.equals("GET") && path.equals("/global/event")) {
+            globalEventStreams.accept(exchange);
+            return;
+        }
         if (method.equals("POST") && path.equals("/session")) {
             String id = "ses_bench" + sessionCounter.incrementAndGet();
             messagesBySession.put(id, "[]");
@@ -124,6 +137,9 @@ final class DispatchStub implements AutoCloseable {
                 json.append(json.length() == 1 ? "" : ",").append('"').append(id).append("\":{\"type\":\"busy\"}");
             }
             respond(exchange, 200, json.append('}').toString());
+        } else if (method.equals("GET") && path.equals("/global/health")) {
+            // the opencode: component's compatibility check at its first producer (row 7); the version of the recordings
+            respond(exchange, 200, "{\"healthy\":true,\"version\":\"1.18.33\"}");
         } else if (method.equals("GET") && (path.equals("/permission") || path.equals("/question"))) {
             respond(exchange, 200, "[]");
         } else {

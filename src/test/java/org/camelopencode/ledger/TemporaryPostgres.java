@@ -104,7 +104,11 @@ public final class TemporaryPostgres implements AutoCloseable {
         return USER;
     }
 
-    private String url(String database) {
+    /**
+     * @param database a database of this server (created or {@code postgres})
+     * @return its JDBC URL, {@code jdbc:postgresql://127.0.0.1:<port>/<database>}
+     */
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
