@@ -1,6 +1,8 @@
 package org.camelopencode.runner;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka's take-over sweep (README "Running several runners"): a Kafka task's offset is committed once it is claimed,
  * so a runner that dies afterwards leaves no redelivery, only a claim whose lease expires. Every lease/2 each runner
- * takes over the expired Kafka claims ({@code trigger_name = 'kafka'}; the conditional update lets one runner win each)
- * and sends their stored task to the worker route {@value RunnerConstants#KAFKA_WORK}: there the dispatch re-attaches
- * the session the dead runner recorded, or starts the stored task afresh when it recorded none.
+ * takes over its share ({@link TakeOverShare}: the expired ones over the live runners of {@code cluster_nodes}) of the
+ * expired Kafka claims ({@code trigger_name = 'kafka'}, oldest lease first; the conditional update lets one runner win
+ * each) and sends their stored task to the worker route {@value RunnerConstants#KAFKA_WORK}: there the dispatch
+ * re-attaches the session the dead runner recorded, or starts the stored task afresh when it recorded none.
  */
 final class KafkaTakeOverSweep extends ServiceSupport {
 
@@ -77,7 +80,8 @@ final class KafkaTakeOverSweep extends ServiceSupport {
     }
 
     /**
-     * One sweep: takes over every expired Kafka claim this runner wins and hands its task to the worker route.
+     * One sweep: takes over this runner's share of the expired Kafka claims ({@link TakeOverShare}) and hands each task
+     * it wins to the worker route. Reads {@code task_claims} (expired) and {@code cluster_nodes} (live runners).
      *
      * @return how many tasks it took over
      * @throws LedgerException when the ledger cannot be read
@@ -85,25 +89,41 @@ final class KafkaTakeOverSweep extends ServiceSupport {
     int sweep() {
         DispatchLedger ledger = component.getLedger();
         ClusterNode node = component.getClusterNode();
-        int taken = 0;
-        for (TaskClaim expired : ledger.claims().expired()) {
-            if (!"kafka".equals(expired.trigger()) || expired.taskBody() == null) {
-                continue;
+        List<TaskClaim> expired = new ArrayList<>();
+        for (TaskClaim claim : ledger.claims().expired()) {
+            if ("kafka".equals(claim.trigger()) && claim.taskBody() != null) {
+                expired.add(claim);
             }
-            Claim claim = ledger.claims().claim(expired.taskKey(), node, expired.taskName(), null, null);
+        }
+        if (expired.isEmpty()) {
+            return 0;
+        }
+        int liveRunners = 1 + (int) ledger.claims().nodes().stream()
+                .filter(lease -> lease.live() && !lease.nodeId().equals(node.nodeId())).count();
+        int share = TakeOverShare.of(expired.size(), node.clustered() ? liveRunners : 1);
+        int taken = 0;
+        for (TaskClaim claimed : expired) {
+            if (taken == share) {
+                break;
+            }
+            Claim claim = ledger.claims().claim(claimed.taskKey(), node, claimed.taskName(), null, null);
             if (claim.state() != ClaimState.TAKEN_OVER) {
                 continue; // another runner won it, or its owner renewed just now
             }
             KafkaTaskSteps.countTakeover(component);
             taken++;
-            LOG.info("Kafka take-over: task {} was claimed by node {}, whose lease expired: running it here", expired.taskKey(),
+            LOG.info("Kafka take-over: task {} was claimed by node {}, whose lease expired: running it here", claimed.taskKey(),
                     claim.owner());
             Map<String, Object> headers = new HashMap<>();
-            headers.put(OpenCodeConstants.TASK_KEY, expired.taskKey());
-            if (expired.taskName() != null) {
-                headers.put(KafkaConstants.KEY, expired.taskName());
+            headers.put(OpenCodeConstants.TASK_KEY, claimed.taskKey());
+            if (claimed.taskName() != null) {
+                headers.put(KafkaConstants.KEY, claimed.taskName());
             }
-            producer.sendBodyAndHeaders(RunnerConstants.KAFKA_WORK, expired.taskBody(), headers);
+            producer.sendBodyAndHeaders(RunnerConstants.KAFKA_WORK, claimed.taskBody(), headers);
+        }
+        if (share < expired.size()) {
+            LOG.info("Kafka take-over sweep: took {} of {} expired tasks, its share with {} live runners; the rest at the next sweep",
+                    taken, expired.size(), liveRunners);
         }
         return taken;
     }

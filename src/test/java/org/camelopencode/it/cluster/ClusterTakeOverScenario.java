@@ -82,6 +82,14 @@ abstract class ClusterTakeOverScenario {
     /** Stops the broker and the test's clients; called after the runners stopped, also after a failure. */
     abstract void stopBroker() throws Exception;
 
+    /**
+     * @return the line a survivor logs for each task it takes over by its own sweep (Kafka's
+     *     {@code KafkaTakeOverSweep}), or null when take-overs come with redeliveries instead (JMS)
+     */
+    String sweepTakeOverLine() {
+        return null;
+    }
+
     @AfterEach
     void stopEverything() throws Exception {
         try {
@@ -166,13 +174,19 @@ abstract class ClusterTakeOverScenario {
                 return quiet;
             });
 
+            Map<String, Integer> sweptBy = new java.util.TreeMap<>();
+            if (sweepTakeOverLine() != null) {
+                for (String survivor : List.of("node-2", "node-3")) {
+                    sweptBy.put(survivor, runners.node(survivor).log().split(java.util.regex.Pattern.quote(sweepTakeOverLine()), -1).length - 1);
+                }
+            }
             System.out.printf("%s cluster: %d tasks on 3 runners; runners up %.1f s after the test began; %s killed with"
                     + " %d/%d results out, owning %d tasks (%d running in sessions: %s); its tasks were all finished %.1f s after"
-                    + " the kill (bound: lease %d s + 30 s); all %d results %.1f s after the first task was sent; %d result records,"
+                    + " the kill (bound: lease %d s + 30 s)%s; all %d results %.1f s after the first task was sent; %d result records,"
                     + " %d dead letters; test %.1f s%n",
                     trigger(), TASKS, startedAfter, VICTIM, resultsAtKill, TASKS, owned.size(), running.size(), running,
-                    takenOverIn.toMillis() / 1000.0, LEASE_SECONDS, TASKS, allDoneAfter, results.resultRecords(),
-                    results.deadLetters().size(), seconds(begin));
+                    takenOverIn.toMillis() / 1000.0, LEASE_SECONDS, sweptBy.isEmpty() ? "" : ", taken over by sweep " + sweptBy,
+                    TASKS, allDoneAfter, results.resultRecords(), results.deadLetters().size(), seconds(begin));
 
             assertThat(results.deadLetters()).as("dead letters").isEmpty();
             assertThat(results.duplicates()).as("tasks with a second result record (%s owned %s)", VICTIM, owned).isEmpty();
@@ -203,6 +217,15 @@ abstract class ClusterTakeOverScenario {
             }
             assertThat(runners.node("node-2").log() + runners.node("node-3").log())
                     .as("a survivor re-attached a session node-1 left running").contains("re-attaching");
+            int swept = sweptBy.values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(swept).as("tasks of %s taken over by a sweep (the others came back as redelivered records)", VICTIM)
+                    .isLessThanOrEqualTo(owned.size());
+            if (swept >= 4) {
+                // each survivor sweeps every lease/2 and takes ceil(expired / live runners): the other one sweeps
+                // before the first one's next sweep, while tasks are left
+                assertThat(sweptBy.values()).as("both survivors took a share of the %d tasks swept: %s", swept, sweptBy)
+                        .allMatch(count -> count > 0);
+            }
         } catch (Throwable failure) {
             System.out.println("runner logs of the failed " + getClass().getSimpleName() + ":" + runners.logTails(150));
             throw failure;

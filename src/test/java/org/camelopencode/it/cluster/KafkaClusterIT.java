@@ -43,6 +43,11 @@ class KafkaClusterIT extends ClusterTakeOverScenario {
     }
 
     @Override
+    String sweepTakeOverLine() {
+        return "Kafka take-over: task ";
+    }
+
+    @Override
     void startBroker(Path folder) throws Exception {
         kafka = KafkaBrokerProcess.start(folder, 3);
         kafka.createTopic(TASKS_TOPIC, 6);
