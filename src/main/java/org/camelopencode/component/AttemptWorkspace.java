@@ -14,6 +14,7 @@ import org.camelopencode.dispatch.DispatchRequest;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
 import org.camelopencode.failure.OpenCodeFailureException;
+import org.camelopencode.ledger.RecordedWorktree;
 import org.camelopencode.task.AttemptRecord;
 import org.camelopencode.task.WorkspaceRecord;
 import org.camelopencode.workspace.CapturedChanges;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       attempt's worktree and branch are removed at once, so the retry starts clean; a successful one is committed
  *       when the task asks ({@code commit: true}) and removed when the exchange completes (a Camel on-completion:
  *       after the route wrote the record, whatever the route), its branch kept when it holds the commit.
- *       {@code keep: true} keeps worktree and branch (unlocked, for a person to look at).</li>
+ *       {@code keep: true} keeps worktree and branch (unlocked, for a person to look at). An attempt that re-attaches
+ *       to the session a stopped runner left ({@link #resume}) goes on in that runner's worktree, recorded in the
+ *       ledger, and drops the fresh one.</li>
  *   <li>{@code shared}: the attempt waits its turn for the directory ({@link org.camelopencode.workspace.DirectoryQueue}),
  *       at most its own timeout (then it fails as {@code timeout} without having started); the wait holds no thread.
  *       Its deadline starts when it gets the directory. No changes are listed: the tree is not the attempt's alone.</li>
@@ -51,7 +54,7 @@ final class AttemptWorkspace {
     private final Workspaces workspaces;
     private final WorkspaceRequest request;
     private final Path directory;
-    private final Worktree worktree;
+    private volatile Worktree worktree;
     private final GitIdentity identity;
     private final String commitMessage;
 
@@ -106,6 +109,63 @@ final class AttemptWorkspace {
         } catch (GitException gitFailed) {
             throw new OpenCodeFailureException(FailureKind.AGENT_ERROR, "the worktree could not be made: " + gitFailed.getMessage(), null,
                     null, gitFailed);
+        }
+    }
+
+    /** @return the workspace of an attempt that asks for none: it runs in its request's directory as is */
+    static AttemptWorkspace none() {
+        return NONE;
+    }
+
+    /**
+     * @return the attempt's worktree as the ledger records it, or {@code null} when it works in none of its own
+     */
+    RecordedWorktree recorded() {
+        Worktree current = worktree;
+        return current == null ? null : new RecordedWorktree(current.directory().toString(), current.branch(), current.base());
+    }
+
+    /**
+     * Moves a re-attaching attempt into the worktree its stopped runner recorded, where the session works and the
+     * agent's edits so far are: that worktree is adopted (locked as this runner's, {@link Worktrees#adopt}) and the fresh
+     * one made by {@link #open} is removed with its branch.
+     *
+     * @param previous the worktree the ledger entry recorded, or {@code null} (an entry without one)
+     * @param dispatch the attempt's request, in this workspace's directory
+     * @return the request to re-attach with (its directory the session's, in the adopted worktree); the same request when
+     *     this attempt has no worktree or the entry recorded none; empty when the recorded worktree is gone (its edits
+     *     with it: the attempt must start again)
+     * @throws OpenCodeFailureException {@code agent_error} when git fails to lock the recorded worktree (the entry stays
+     *     running: a retry re-attaches again)
+     */
+    Optional<DispatchRequest> resume(RecordedWorktree previous, DispatchRequest dispatch) {
+        Worktree fresh = worktree;
+        if (fresh == null || previous == null) {
+            return Optional.of(dispatch);
+        }
+        Worktree recordedWorktree = new Worktree(fresh.repository(), Path.of(previous.directory()), previous.branch(), previous.base());
+        // the fresh worktree took the recorded one's folder: that one was gone when the fresh one was made
+        boolean reused = recordedWorktree.directory().equals(fresh.directory());
+        if (reused || !adopt(recordedWorktree)) {
+            LOG.warn("The worktree {} of the session to re-attach to is gone, with the agent's uncommitted edits", recordedWorktree.directory());
+            return Optional.empty();
+        }
+        worktree = recordedWorktree;
+        try {
+            workspaces.worktrees().remove(fresh, false);
+        } catch (GitException gitFailed) {
+            LOG.warn("The unused worktree {} could not be removed (the next start's sweep removes it): {}", fresh.directory(),
+                    gitFailed.getMessage());
+        }
+        return Optional.of(dispatch.withDirectory(Worktrees.workingDirectory(recordedWorktree, directory)));
+    }
+
+    private boolean adopt(Worktree recordedWorktree) {
+        try {
+            return workspaces.worktrees().adopt(recordedWorktree);
+        } catch (GitException gitFailed) {
+            throw new OpenCodeFailureException(FailureKind.AGENT_ERROR, "the worktree " + recordedWorktree.directory()
+                    + " of the session to re-attach to could not be locked: " + gitFailed.getMessage(), null, null, gitFailed);
         }
     }
 

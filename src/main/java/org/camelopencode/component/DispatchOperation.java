@@ -96,7 +96,7 @@ final class DispatchOperation {
         boolean throughCli = CliTransport.selected(exchange, configuration);
         SkillFolders skills = cli.linkSkills(exchange, throughCli);
         AttemptListener listener = AttemptListener.all(observers(exchange, request, taskName, history, recorded));
-        workspace.run(request, inWorkspace -> start(exchange, inWorkspace, throughCli, recorded, listener)).whenComplete((result, failure) -> {
+        workspace.run(request, inWorkspace -> start(exchange, inWorkspace, workspace, throughCli, recorded, listener)).whenComplete((result, failure) -> {
             skills.close();
             try {
                 Throwable reported = workspace.finish(exchange, result, failure);
@@ -146,12 +146,13 @@ final class DispatchOperation {
     }
 
     /** Starts the attempt; one that cannot start is a failed future, so it ends in {@link #end} like any other. */
-    private CompletableFuture<DispatchResult> start(Exchange exchange, DispatchRequest request, boolean throughCli,
-            LedgerAttempt recorded, AttemptListener listener) {
+    private CompletableFuture<DispatchResult> start(Exchange exchange, DispatchRequest request, AttemptWorkspace workspace,
+            boolean throughCli, LedgerAttempt recorded, AttemptListener listener) {
         Supplier<CompletableFuture<DispatchResult>> fresh = () -> throughCli ? cli.dispatch(exchange, request, listener)
                 : endpoint.servers().dispatch(request, listener);
         try {
-            return recorded == null ? fresh.get() : recorded.start(endpoint.servers(), request, !throughCli, fresh, this::countTakeover);
+            return recorded == null ? fresh.get() : recorded.start(endpoint.servers(), request, workspace, !throughCli, fresh,
+                    this::countTakeover);
         } catch (RuntimeException notStarted) {
             return CompletableFuture.failedFuture(notStarted);
         }

@@ -85,6 +85,8 @@ final class LedgerAttempt implements AttemptListener {
      *
      * @param servers the endpoint's servers (re-attach)
      * @param request the attempt
+     * @param workspace the attempt's workspace: its worktree is recorded with a fresh entry, and a re-attach goes on in
+     *     the worktree the dead runner recorded ({@link AttemptWorkspace#resume}), or starts again when that is gone
      * @param recordsSession whether the attempt runs on a server (the CLI transport has no session to re-attach to)
      * @param fresh starts a fresh attempt
      * @param takenOver told when this node took the key over from a runner whose lease expired
@@ -92,11 +94,12 @@ final class LedgerAttempt implements AttemptListener {
      *     after the wait (nothing started)
      * @throws org.camelopencode.ledger.LedgerException when the first claim or the entry cannot be written
      */
-    CompletableFuture<DispatchResult> start(OpenCodeServers servers, DispatchRequest request, boolean recordsSession,
-            Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
+    CompletableFuture<DispatchResult> start(OpenCodeServers servers, DispatchRequest request, AttemptWorkspace workspace,
+            boolean recordsSession, Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
+        Attempt attempt = new Attempt(servers, request, workspace, recordsSession, fresh, takenOver);
         Claim claim = ledger.claims().claim(taskKey, node, taskName, null, null);
         if (claim.state().mayRun()) {
-            return claimed(claim, false, servers, request, recordsSession, fresh, takenOver);
+            return claimed(claim, false, attempt);
         }
         LOG.info("Task {} (key {}) is running on node {} (lease until {}): waiting up to {} for it to finish or its lease"
                 + " to expire", label(), taskKey, claim.owner(), claim.leaseUntil(), node.claimWait());
@@ -104,15 +107,19 @@ final class LedgerAttempt implements AttemptListener {
         ClaimWait.retry(() -> ledger.claims().claim(taskKey, node, taskName, null, null), claim, node.claimWait(),
                 Duration.ofNanos(Math.min(node.renewEvery().toNanos(), 1_000_000_000L)), mine,
                 held -> new TaskClaimedException(taskKey, held.owner(), held.leaseUntil()));
-        return mine.thenCompose(held -> claimed(held, true, servers, request, recordsSession, fresh, takenOver));
+        return mine.thenCompose(held -> claimed(held, true, attempt));
+    }
+
+    /** What {@link #start} was given, for the steps after the claim. */
+    private record Attempt(OpenCodeServers servers, DispatchRequest request, AttemptWorkspace workspace, boolean recordsSession,
+            Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
     }
 
     /** Goes on once this node holds the key; {@code waited}: another runner held it first (and may have completed it). */
-    private CompletableFuture<DispatchResult> claimed(Claim claim, boolean waited, OpenCodeServers servers, DispatchRequest request,
-            boolean recordsSession, Supplier<CompletableFuture<DispatchResult>> fresh, Runnable takenOver) {
+    private CompletableFuture<DispatchResult> claimed(Claim claim, boolean waited, Attempt attempt) {
         if (claim.state() == ClaimState.TAKEN_OVER) {
             LOG.info("Task {} (key {}): took it over from node {}, whose lease expired", label(), taskKey, claim.owner());
-            takenOver.run();
+            attempt.takenOver().run();
         }
         if (waited) {
             Optional<LedgerEntry> completed = ledger.findCompleted(taskKey);
@@ -123,19 +130,42 @@ final class LedgerAttempt implements AttemptListener {
                 return CompletableFuture.completedFuture(completed.get().result());
             }
         }
+        DispatchRequest request = attempt.request();
         Optional<LedgerEntry> running = ledger.findRunning(taskKey);
-        if (running.isPresent() && running.get().sessionId() != null && recordsSession) {
+        if (running.isPresent() && running.get().sessionId() != null && attempt.recordsSession()) {
             LedgerEntry entry = running.get();
-            entryId = entry.id();
-            LOG.info("Task {} (key {}) was running in session {} on {} when its runner stopped: re-attaching (ledger entry #{})",
-                    label(), taskKey, entry.sessionId(), entry.server(), entry.id());
-            return servers.attach(request.withAttempt(entry.attempt()), entry.server(), entry.sessionId());
+            Optional<DispatchRequest> resumed = attempt.workspace().resume(entry.worktree(), request);
+            if (resumed.isPresent()) {
+                entryId = entry.id();
+                LOG.info("Task {} (key {}) was running in session {} on {} when its runner stopped: re-attaching (ledger entry #{}{})",
+                        label(), taskKey, entry.sessionId(), entry.server(), entry.id(),
+                        entry.worktree() == null ? "" : ", in its worktree " + entry.worktree().directory());
+                return attempt.servers().attach(resumed.get().withAttempt(entry.attempt()), entry.server(), entry.sessionId());
+            }
+            failQuietly(entry.id(), FailureKind.PROVIDER_UNAVAILABLE, "lost: its runner stopped and its worktree "
+                    + entry.worktree().directory() + " is gone, with the agent's uncommitted edits; the task starts again", null, 0);
+            abortQuietly(attempt.servers(), entry.sessionId());
+        } else {
+            running.ifPresent(entry -> failQuietly(entry.id(), FailureKind.PROVIDER_UNAVAILABLE,
+                    "lost: its runner stopped before the session was recorded", null, 0));
         }
-        running.ifPresent(entry -> failQuietly(entry.id(), FailureKind.PROVIDER_UNAVAILABLE,
-                "lost: its runner stopped before the session was recorded", null, 0));
-        entryId = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model());
-        this.recordsSession = recordsSession;
-        return fresh.get();
+        entryId = ledger.begin(taskKey, taskName, request.runId(), request.stage(), request.attempt(), request.model(),
+                attempt.workspace().recorded());
+        this.recordsSession = attempt.recordsSession();
+        return attempt.fresh().get();
+    }
+
+    /**
+     * Best effort: aborts the lost session's turn ({@code POST /session/{id}/abort}), which may still run on its server
+     * with nobody to read its result; a failure is logged.
+     */
+    private void abortQuietly(OpenCodeServers servers, String sessionId) {
+        try {
+            servers.clientFor(sessionId).abort(sessionId);
+            LOG.info("Task {}: aborted its lost session {}", label(), sessionId);
+        } catch (RuntimeException notAborted) {
+            LOG.info("Task {}: its lost session {} could not be aborted (it ends by itself): {}", label(), sessionId, notAborted.getMessage());
+        }
     }
 
     /** Releases this node's claim of the task and its stages (the exchange is done); a ledger error is logged. */

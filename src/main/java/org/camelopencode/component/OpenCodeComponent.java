@@ -1,9 +1,13 @@
 package org.camelopencode.component;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertyConfigurer;
@@ -12,6 +16,7 @@ import org.camelopencode.dispatch.DispatchProgress;
 import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LeaseHeartbeat;
+import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.observe.DispatchMetrics;
 import org.camelopencode.observe.DispatchTracing;
 import org.camelopencode.observe.MeterRegistryLookup;
@@ -143,7 +148,18 @@ public class OpenCodeComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        DispatchLedger started = ledger;
+        if (started != null) {
+            // a worktree an unfinished entry works in survives the sweep: its task re-attaches and goes on there
+            workspaces.worktrees().keepResumable(() -> resumableWorktrees(started));
+        }
         services.start(getCamelContext(), ledger, clusterNode, servicesConfiguration, servers);
+    }
+
+    /** Reads the ledger's running entries: the folders of their worktrees. */
+    private static Set<Path> resumableWorktrees(DispatchLedger ledger) {
+        return ledger.unfinished().stream().map(LedgerEntry::worktree).filter(Objects::nonNull)
+                .map(worktree -> Path.of(worktree.directory())).collect(Collectors.toSet());
     }
 
     @Override

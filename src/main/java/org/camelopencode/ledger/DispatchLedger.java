@@ -35,7 +35,7 @@ public final class DispatchLedger implements AutoCloseable {
     private static final int MAX_ERROR_MESSAGE = 4000;
     private static final String COLUMNS = "id, task_key, task_name, run_id, stage, attempt, server, session_id, status,"
             + " failure_kind, model, tokens_input, tokens_output, tokens_reasoning, cost, started_at, ended_at, result_json,"
-            + " error_message";
+            + " error_message, worktree_directory, worktree_branch, worktree_base";
 
     private final DataSource dataSource;
     private final AutoCloseable closer;
@@ -118,16 +118,38 @@ public final class DispatchLedger implements AutoCloseable {
      * @param attempt the attempt number, 1 for the first
      * @param model the model as {@code provider/model}, or {@code null}
      * @return the new entry's id
+     * @throws LedgerException when the entry cannot be written
      */
-    public synchronized long begin(String taskKey, String taskName, String runId, String stage, int attempt, String model) {
+    public long begin(String taskKey, String taskName, String runId, String stage, int attempt, String model) {
+        return begin(taskKey, taskName, runId, stage, attempt, model, null);
+    }
+
+    /**
+     * Records that an attempt begins in a git worktree ({@code workspace: worktree}), so that a re-attach after a crash
+     * resumes there ({@link LedgerEntry#worktree()}); otherwise as {@link #begin(String, String, String, String, int, String)}.
+     *
+     * @param taskKey the task's idempotency key, not blank
+     * @param taskName the task's name, or {@code null}
+     * @param runId the run, or {@code null}
+     * @param stage the stage, or {@code null}
+     * @param attempt the attempt number, 1 for the first
+     * @param model the model as {@code provider/model}, or {@code null}
+     * @param worktree the attempt's worktree, or {@code null} when it works in no worktree of its own
+     * @return the new entry's id
+     * @throws LedgerException when the entry cannot be written
+     */
+    public synchronized long begin(String taskKey, String taskName, String runId, String stage, int attempt, String model,
+            RecordedWorktree worktree) {
         if (taskKey == null || taskKey.isBlank()) {
             throw new IllegalArgumentException("a ledger entry needs a task key");
         }
-        String sql = "INSERT INTO dispatches (task_key, task_name, run_id, stage, attempt, model, status, started_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO dispatches (task_key, task_name, run_id, stage, attempt, model, status, started_at,"
+                + " worktree_directory, worktree_branch, worktree_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id"})) {
-            bind(insert, taskKey, taskName, runId, stage, attempt, model, DispatchStatus.RUNNING.wireName(), now());
+            bind(insert, taskKey, taskName, runId, stage, attempt, model, DispatchStatus.RUNNING.wireName(), now(),
+                    worktree == null ? null : worktree.directory(), worktree == null ? null : worktree.branch(),
+                    worktree == null ? null : worktree.base());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -315,7 +337,12 @@ public final class DispatchLedger implements AutoCloseable {
                 DispatchStatus.fromWireName(row.getString("status")), row.getString("failure_kind"), row.getString("model"),
                 row.getLong("tokens_input"), row.getLong("tokens_output"), row.getLong("tokens_reasoning"), row.getDouble("cost"),
                 row.getObject("started_at", OffsetDateTime.class).toInstant(), ended == null ? null : ended.toInstant(),
-                resultJson == null ? null : RecordedResults.fromJson(resultJson), row.getString("error_message"));
+                resultJson == null ? null : RecordedResults.fromJson(resultJson), row.getString("error_message"),
+                worktree(row.getString("worktree_directory"), row.getString("worktree_branch"), row.getString("worktree_base")));
+    }
+
+    private static RecordedWorktree worktree(String directory, String branch, String base) {
+        return directory == null || branch == null || base == null ? null : new RecordedWorktree(directory, branch, base);
     }
 
     private static Optional<LedgerEntry> first(List<LedgerEntry> entries) {

@@ -27,6 +27,7 @@ import org.camelopencode.dispatch.DispatchResult;
  * @param endedAt when it was decided, or {@code null} while running
  * @param result the recorded result when completed, else {@code null}
  * @param errorMessage the failure's message when failed, else {@code null}
+ * @param worktree the git worktree the attempt works in ({@code workspace: worktree}), or {@code null} for none
  */
 public record LedgerEntry(
         long id,
@@ -47,7 +48,8 @@ public record LedgerEntry(
         Instant startedAt,
         Instant endedAt,
         DispatchResult result,
-        String errorMessage) {
+        String errorMessage,
+        RecordedWorktree worktree) {
 
     /**
      * @return one history line, for example

@@ -2,8 +2,11 @@ package org.camelopencode.workspace;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * longer runs, plus the stale entries of folders already gone ({@code git worktree prune}). Their {@code opencode/*}
  * branches go too when they have no commits of their own (every commit on them is on another branch, tag or remote
  * ref); a branch with its own commits is kept and logged. Worktrees of live runners, of other hosts (their processes
- * cannot be checked from here) and kept ones (unlocked, {@link Worktrees#keep}) are left alone.
+ * cannot be checked from here), kept ones (unlocked, {@link Worktrees#keep}) and resumable ones (an unfinished
+ * attempt works in them: {@link Worktrees#keepResumable}) are left alone.
  */
 final class WorktreeSweep {
 
@@ -21,14 +25,17 @@ final class WorktreeSweep {
 
     private final Git git;
     private final String owner;
+    private final Supplier<Set<Path>> resumable;
 
     /**
      * @param git the git command line
      * @param owner this process's lock reason
+     * @param resumable the folders of worktrees to keep although their runner is gone (asked once, when needed)
      */
-    WorktreeSweep(Git git, String owner) {
+    WorktreeSweep(Git git, String owner, Supplier<Set<Path>> resumable) {
         this.git = git;
         this.owner = owner;
+        this.resumable = resumable;
     }
 
     /**
@@ -40,8 +47,19 @@ final class WorktreeSweep {
     int sweep(Path repository, Path folder) {
         git.run(repository, "worktree", "prune");
         int removed = 0;
+        Set<Path> keep = null;
         for (Entry entry : parse(git.run(repository, "worktree", "list", "--porcelain"))) {
             if (!entry.path().startsWith(folder) || !abandoned(entry.lockReason(), owner)) {
+                continue;
+            }
+            if (keep == null) {
+                keep = resumableFolders();
+                if (keep == null) {
+                    return removed;
+                }
+            }
+            if (keep.contains(Worktrees.normalized(entry.path()))) {
+                LOG.info("Kept worktree {} of a stopped runner: an unfinished attempt works in it and resumes there", entry.path());
                 continue;
             }
             git.run(repository, "worktree", "remove", "--force", "--force", entry.path().toString());
@@ -52,6 +70,19 @@ final class WorktreeSweep {
             LOG.info("Swept {} worktrees a stopped runner left in {}", removed, repository);
         }
         return removed;
+    }
+
+    /** @return the resumable folders, normalized; {@code null} when they cannot be known (then nothing is removed) */
+    private Set<Path> resumableFolders() {
+        try {
+            Set<Path> folders = new HashSet<>();
+            resumable.get().forEach(path -> folders.add(Worktrees.normalized(path)));
+            return folders;
+        } catch (RuntimeException unknown) {
+            LOG.warn("The sweep keeps every worktree of stopped runners: which of them unfinished attempts work in could not be read: {}",
+                    unknown.getMessage());
+            return null;
+        }
     }
 
     private void removeBranchWithoutOwnCommits(Path repository, String branch) {

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <git-common-dir>/opencode-worktrees/<task>-<attempt> <base sha>}, then {@code git worktree remove} and
  * {@code git branch -D}. Each worktree is locked with the reason {@value #OWNER_PREFIX}{@code <pid> on <host>}, so
  * {@link WorktreeSweep} can tell the worktrees of a crashed runner from those of a live one; the first time a
- * repository is used, it is swept.
+ * repository is used, it is swept. A worktree an unfinished attempt still works in ({@link #keepResumable}) is not
+ * swept: the runner that re-attaches to its session {@linkplain #adopt adopts} it.
  *
  * <p>Commands that change the repository's list of worktrees or branches run one at a time per repository (git
  * locks each ref, but two {@code worktree add} of one name would race); everything inside a worktree (the agent's
@@ -36,11 +39,62 @@ public final class Worktrees {
     private final String owner;
     private final Map<Path, Object> repositoryLocks = new ConcurrentHashMap<>();
     private final Set<Path> swept = ConcurrentHashMap.newKeySet();
+    private volatile Supplier<Set<Path>> resumable = Set::of;
 
     /** @param git the git command line */
     public Worktrees(Git git) {
         this.git = Objects.requireNonNull(git, "git");
         this.owner = OWNER_PREFIX + ProcessHandle.current().pid() + " on " + hostName();
+    }
+
+    /**
+     * Tells the sweep which worktrees of stopped runners to keep: those an unfinished attempt works in (the dispatch
+     * ledger's running entries), which resume there when their task is delivered again. Asked once per sweep, and only
+     * when the sweep finds a worktree to remove; when it throws, the sweep keeps every worktree (logged).
+     *
+     * @param resumable the folders of the worktrees to keep (absolute)
+     */
+    public void keepResumable(Supplier<Set<Path>> resumable) {
+        this.resumable = Objects.requireNonNull(resumable, "resumable");
+    }
+
+    /**
+     * Takes over a worktree a stopped runner left, to resume its attempt there: locked again, with this process's
+     * reason ({@value #OWNER_PREFIX}{@code <pid> on <host>}), so that only this runner's end removes it.
+     *
+     * @param worktree the recorded worktree: its repository, folder, branch and base
+     * @return whether it could be adopted: false when its folder is gone or git no longer lists it on that branch
+     * @throws GitException when git fails to lock it
+     */
+    public boolean adopt(Worktree worktree) {
+        synchronized (lockOf(commonDirectory(worktree))) {
+            if (!Files.isDirectory(worktree.directory())) {
+                return false;
+            }
+            Path folder = normalized(worktree.directory());
+            boolean listed = WorktreeSweep.parse(git.run(worktree.repository(), "worktree", "list", "--porcelain")).stream()
+                    .anyMatch(entry -> normalized(entry.path()).equals(folder) && entry.branch().equals(Optional.of(worktree.branch())));
+            if (!listed) {
+                return false;
+            }
+            // unlock fails when it is not locked (a person unlocked it): then there is nothing to unlock
+            git.succeeds(worktree.repository(), "worktree", "unlock", worktree.directory().toString());
+            git.run(worktree.repository(), "worktree", "lock", "--reason", owner, worktree.directory().toString());
+            LOG.info("Adopted worktree {} on branch {} to resume its attempt", worktree.directory(), worktree.branch());
+            return true;
+        }
+    }
+
+    /**
+     * @param path a path
+     * @return its real path when it exists (symbolic links resolved), else its absolute normalized form
+     */
+    static Path normalized(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (java.io.IOException gone) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     /** @return the git command line these worktrees run */
@@ -88,12 +142,7 @@ public final class Worktrees {
      * @return where the session works: {@code directory}'s place inside the worktree
      */
     public static Path workingDirectory(Worktree worktree, Path directory) {
-        Path real;
-        try {
-            real = directory.toRealPath();
-        } catch (java.io.IOException gone) {
-            real = directory.toAbsolutePath().normalize();
-        }
+        Path real = normalized(directory);
         Path relative = worktree.repository().relativize(real);
         return relative.toString().isEmpty() ? worktree.directory() : worktree.directory().resolve(relative);
     }
@@ -168,14 +217,14 @@ public final class Worktrees {
         Path commonDirectory = Path.of(git.run(root, "rev-parse", "--path-format=absolute", "--git-common-dir").strip());
         swept.add(commonDirectory);
         synchronized (lockOf(commonDirectory)) {
-            return new WorktreeSweep(git, owner).sweep(root, commonDirectory.resolve(FOLDER));
+            return new WorktreeSweep(git, owner, resumable).sweep(root, commonDirectory.resolve(FOLDER));
         }
     }
 
     private void sweepOnce(Path repository, Path commonDirectory) {
         if (swept.add(commonDirectory)) {
             synchronized (lockOf(commonDirectory)) {
-                new WorktreeSweep(git, owner).sweep(repository, commonDirectory.resolve(FOLDER));
+                new WorktreeSweep(git, owner, resumable).sweep(repository, commonDirectory.resolve(FOLDER));
             }
         }
     }

@@ -55,7 +55,7 @@ class ClaimWaitTest {
         LedgerAttempt attempt = heldByOther(Duration.ofSeconds(20));
         AtomicReference<String> dispatchedOn = new AtomicReference<>();
         long before = System.nanoTime();
-        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, true, () -> {
+        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, AttemptWorkspace.none(), true, () -> {
             dispatchedOn.set(Thread.currentThread().getName());
             return CompletableFuture.completedFuture(RESULT);
         }, () -> { });
@@ -77,7 +77,7 @@ class ClaimWaitTest {
         LedgerAttempt attempt = heldByOther(Duration.ofMillis(700));
         AtomicReference<Boolean> dispatched = new AtomicReference<>(false);
         long before = System.nanoTime();
-        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, true, () -> {
+        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, AttemptWorkspace.none(), true, () -> {
             dispatched.set(true);
             return CompletableFuture.completedFuture(RESULT);
         }, () -> { });
@@ -99,7 +99,7 @@ class ClaimWaitTest {
     @Test
     void noWaitFailsAtOnce() {
         LedgerAttempt attempt = heldByOther(Duration.ZERO);
-        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, true, () -> CompletableFuture.completedFuture(RESULT),
+        CompletableFuture<DispatchResult> outcome = attempt.start(null, REQUEST, AttemptWorkspace.none(), true, () -> CompletableFuture.completedFuture(RESULT),
                 () -> { });
         assertThat(outcome).isCompletedExceptionally();
     }

@@ -21,8 +21,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
+import org.camelopencode.it.cluster.ClusterTasks;
 import org.camelopencode.testkit.Reply;
 import org.camelopencode.testkit.RequestMatcher;
+import org.camelopencode.workspace.Git;
+import org.camelopencode.workspace.Worktrees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,16 +51,7 @@ class RunnerCrashRecoveryIT {
         for (String task : TASKS) {
             Files.writeString(inbox.resolve(task + ".md"), marker(task) + " Take your time.\n");
         }
-        Map<String, String> environment = Map.of(
-                "OPENCODE_SERVER_URL", openCode.server().baseUri().toString(),
-                "OPENCODE_SERVER_USERNAME", openCode.server().username(),
-                "OPENCODE_SERVER_PASSWORD", openCode.server().password(),
-                "OPENCODE_MODEL", SharedOpenCode.MODEL,
-                "OPENCODE_INBOX", "in",
-                "OPENCODE_OUTBOX", "out",
-                "OPENCODE_DEAD_LETTER", "failed",
-                "OPENCODE_CONCURRENCY", "4",
-                "OPENCODE_TIMEOUT", "PT90S");
+        Map<String, String> environment = openCode.runnerEnvironment("PT90S", Map.of("OPENCODE_CONCURRENCY", "4"));
 
         Process first = start(folder, environment, "first.log");
         try {
@@ -102,6 +96,77 @@ class RunnerCrashRecoveryIT {
         String secondLog = Files.readString(folder.resolve("second.log"));
         assertThat(secondLog).contains("left running by an earlier run").contains("re-attaching")
                 .doesNotContain(openCode.server().password());
+    }
+
+    /**
+     * A task with {@code workspace: worktree} on a real git repository, its runner killed after the agent's first edit
+     * while the session runs on: the second runner's sweep keeps the dead runner's worktree (the ledger's running entry
+     * works in it), the re-attach goes on there, and the record lists every edit the agent made, before and after the
+     * kill, in one session.
+     */
+    @Test
+    void aWorktreeTaskResumesInItsWorktreeAndItsRecordListsEveryEditAfterTheRunnerIsKilled(@TempDir Path folder) throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        Path repository = Files.createDirectories(folder.resolve("repo"));
+        Files.writeString(repository.resolve("README.md"), "# repo\n");
+        Git git = new Git();
+        git.run(repository, "init", "--quiet", "--initial-branch=main");
+        git.run(repository, "add", "-A");
+        git.run(repository, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "initial");
+        String marker = "CRASH-WORKTREE-MARK";
+        openCode.model().when(RequestMatcher.promptContains(marker)).reply(
+                Reply.writeFile("half-done.txt", "written before the kill\n"),
+                Reply.slow(Reply.writeFile("rest.txt", "written while no runner watched\n"), Duration.ofMillis(1500)),
+                Reply.text("worktree done"));
+        Path inbox = Files.createDirectories(folder.resolve("in"));
+        Files.writeString(inbox.resolve("crash-wt.md"), "---\ndirectory: " + repository.toRealPath() + "\nworkspace: worktree\n---\n"
+                + marker + " Fix it in two steps.\n");
+        Map<String, String> environment = openCode.runnerEnvironment("PT90S", Map.of());
+        Path worktrees = repository.resolve(".git").resolve(Worktrees.FOLDER);
+
+        Process first = start(folder, environment, "first.log");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> Files.isDirectory(worktrees)
+                    && Files.list(worktrees).anyMatch(worktree -> Files.exists(worktree.resolve("half-done.txt"))));
+        } catch (ConditionTimeoutException notEdited) {
+            first.destroyForcibly();
+            throw new AssertionError("the agent's first edit did not happen; runner log:\n" + Files.readString(folder.resolve("first.log")));
+        }
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(folder.resolve("out").resolve("crash-wt.result.json")).as("killed while the session ran").doesNotExist();
+
+        Process second = start(folder, environment, "second.log");
+        JsonNode result;
+        try {
+            result = awaitJson(folder, "out/crash-wt.result.json", "second.log");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(inbox.resolve(".done").resolve("crash-wt.md")));
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(result.get("status").asText()).isEqualTo("completed");
+        assertThat(result.get("text").asText()).isEqualTo("worktree done");
+        assertThat(result.get("attempts")).hasSize(1);
+        assertThat(result.path("workspace").path("mode").asText()).isEqualTo("worktree");
+        assertThat(result.path("workspace").path("branch").asText()).as("the worktree of the first attempt, resumed")
+                .isEqualTo("opencode/crash-wt-1");
+        List<String> changed = new ArrayList<>();
+        result.get("changes").forEach(change -> changed.add(change.get("file").asText() + " " + change.get("status").asText()));
+        assertThat(changed).as("the edits before and after the kill").containsExactlyInAnyOrder("half-done.txt added", "rest.txt added");
+        assertThat(Files.readString(folder.resolve("out").resolve(result.get("patch").asText())))
+                .contains("+written before the kill", "+written while no runner watched");
+        long sessions = openCode.model().requests().stream().filter(request -> !request.titleRequest()
+                && ClusterTasks.firstUserText(request.messagesJson()).contains(marker)).map(request -> request.messagesJson())
+                .filter(messages -> !messages.contains("half-done.txt")).count();
+        assertThat(sessions).as("the model saw the task's opening turn once: no second session").isEqualTo(1);
+        assertThat(git.run(repository, "worktree", "list", "--porcelain")).as("no worktree left").doesNotContain(Worktrees.FOLDER);
+        assertThat(git.run(repository, "status", "--porcelain")).isEmpty();
+        assertThat(Files.readString(folder.resolve("second.log"))).contains("Kept worktree", "re-attaching",
+                        "in its worktree " + worktrees.toRealPath())
+                .doesNotContain("Swept").doesNotContain(openCode.server().password());
+        assertThat(folder.resolve("failed")).satisfiesAnyOf(failed -> assertThat(failed).doesNotExist(),
+                failed -> assertThat(failed).isEmptyDirectory());
     }
 
     private static String marker(String task) {

@@ -49,15 +49,7 @@ class RunnerJarIT {
         // This task's own timeout wins over OPENCODE_TIMEOUT, which the hanging task runs into.
         Files.writeString(folder.resolve("in/env-task.md"), "---\ntimeout: 120\n---\nJAR-TEXT from the environment\n");
         Files.writeString(folder.resolve("in/env-slow.txt"), "JAR-HANG forever");
-        Map<String, String> environment = Map.of(
-                "OPENCODE_SERVER_URL", openCode.server().baseUri().toString(),
-                "OPENCODE_SERVER_USERNAME", openCode.server().username(),
-                "OPENCODE_SERVER_PASSWORD", openCode.server().password(),
-                "OPENCODE_MODEL", SharedOpenCode.MODEL,
-                "OPENCODE_INBOX", "in",
-                "OPENCODE_OUTBOX", "out",
-                "OPENCODE_DEAD_LETTER", "failed",
-                "OPENCODE_TIMEOUT", "PT4S");
+        Map<String, String> environment = openCode.runnerEnvironment("PT4S", Map.of());
         Process runner = start(folder, List.of(), environment);
         try {
             JsonNode result = awaitJson(folder, "out/env-task.result.json");

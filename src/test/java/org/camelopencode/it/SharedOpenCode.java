@@ -2,6 +2,7 @@ package org.camelopencode.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.camel.main.Main;
 import org.camelopencode.runner.OpenCodeRunner;
 import java.time.Duration;
@@ -87,6 +88,28 @@ public final class SharedOpenCode {
     /** @return the managed server */
     public ManagedOpenCodeServer server() {
         return server;
+    }
+
+    /**
+     * The environment of a runner process (the runnable jar) on this server and model, with the file drop's folders
+     * {@code in}, {@code out} and {@code failed} relative to its working folder.
+     *
+     * @param timeout the per-attempt deadline ({@code OPENCODE_TIMEOUT}, ISO-8601)
+     * @param more further variables, for example {@code OPENCODE_CONCURRENCY}; they win over the ones above
+     * @return the variables
+     */
+    public Map<String, String> runnerEnvironment(String timeout, Map<String, String> more) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                "OPENCODE_SERVER_URL", server.baseUri().toString(),
+                "OPENCODE_SERVER_USERNAME", server.username(),
+                "OPENCODE_SERVER_PASSWORD", server.password(),
+                "OPENCODE_MODEL", MODEL,
+                "OPENCODE_INBOX", "in",
+                "OPENCODE_OUTBOX", "out",
+                "OPENCODE_DEAD_LETTER", "failed",
+                "OPENCODE_TIMEOUT", timeout));
+        environment.putAll(more);
+        return environment;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.camelopencode.agent.TokenUsage;
 import org.camelopencode.client.OpenCodeJson;
 import org.camelopencode.dispatch.DispatchResult;
 import org.camelopencode.failure.FailureKind;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,26 @@ class DispatchLedgerTest {
             assertThat(completed.result()).isEqualTo(result("ses_1"));
             assertThat(completed.describe()).contains("#" + id, "a attempt 1 completed", "instance-1", "ses_1", "tokens 10/5/2",
                     "cost 0.2500");
+        }
+    }
+
+    @Test
+    void recordsTheWorktreeAnAttemptWorksInAndReadsItBackAfterReopening() throws Exception {
+        RecordedWorktree worktree = new RecordedWorktree("/repo/.git/opencode-worktrees/fix-1", "opencode/fix-1",
+                "0123456789abcdef0123456789abcdef01234567");
+        long inWorktree;
+        long plain;
+        try (DispatchLedger ledger = DispatchLedger.open(settings())) {
+            inWorktree = ledger.begin("fix.md#1", "fix", null, null, 1, "scripted/echo", worktree);
+            plain = ledger.begin("other.md#2", "other", null, null, 1, "scripted/echo");
+            ledger.attachSession(inWorktree, "instance-1", "ses_1");
+        }
+        try (DispatchLedger reopened = DispatchLedger.open(settings())) {
+            assertThat(reopened.unfinished()).extracting(LedgerEntry::id, LedgerEntry::worktree)
+                    .containsExactly(Tuple.tuple(inWorktree, worktree), Tuple.tuple(plain, null));
+            reopened.complete(inWorktree, result("ses_1"));
+            assertThat(reopened.find(inWorktree)).get().extracting(LedgerEntry::worktree).as("kept with the finished entry")
+                    .isEqualTo(worktree);
         }
     }
 

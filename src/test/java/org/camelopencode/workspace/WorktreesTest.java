@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,6 +197,52 @@ class WorktreesTest {
         assertThat(kept.directory()).exists();
         String branches = git.run(repository, "branch", "--list", "opencode/*");
         assertThat(branches).doesNotContain("opencode/crashed-1\n").contains("opencode/crashed-own-1", "opencode/live-1", "opencode/kept-1");
+    }
+
+    @Test
+    void theSweepKeepsAResumableWorktreeOfADeadRunnerAndAdoptingLocksItAsThisRunners() throws IOException {
+        Path repository = TestRepositories.create(temp.resolve("repo"), "a.txt", "a\n");
+        Path folder = repository.resolve(".git").resolve(Worktrees.FOLDER);
+        String deadOwner = Worktrees.OWNER_PREFIX + deadPid() + " on " + Worktrees.hostName();
+        String base = git.run(repository, "rev-parse", "HEAD").strip();
+        git.run(repository, "worktree", "add", "--quiet", "--lock", "--reason", deadOwner, "-b", "opencode/resume-1",
+                folder.resolve("resume-1").toString(), base);
+        Files.writeString(folder.resolve("resume-1").resolve("half-done.txt"), "the agent's edit so far\n");
+        git.run(repository, "worktree", "add", "--quiet", "--lock", "--reason", deadOwner, "-b", "opencode/lost-1",
+                folder.resolve("lost-1").toString(), base);
+        Worktrees restarted = new Worktrees(git);
+        restarted.keepResumable(() -> Set.of(folder.resolve("resume-1")));
+
+        assertThat(restarted.sweep(repository)).isEqualTo(1);
+
+        assertThat(folder.resolve("lost-1")).doesNotExist();
+        assertThat(folder.resolve("resume-1").resolve("half-done.txt")).hasContent("the agent's edit so far");
+        Worktree recorded = new Worktree(repository, folder.resolve("resume-1"), "opencode/resume-1", base);
+        assertThat(restarted.adopt(recorded)).isTrue();
+        String list = git.run(repository, "worktree", "list", "--porcelain");
+        assertThat(list).contains("locked " + Worktrees.OWNER_PREFIX + ProcessHandle.current().pid() + " on ")
+                .doesNotContain(deadOwner);
+        assertThat(new Worktrees(git).sweep(repository)).as("a live runner's worktree now").isZero();
+        assertThat(new WorktreeChanges(git).capture(recorded).changes()).extracting(FileChange::file).containsExactly("half-done.txt");
+
+        assertThat(restarted.adopt(new Worktree(repository, folder.resolve("lost-1"), "opencode/lost-1", base))).as("gone").isFalse();
+        assertThat(restarted.adopt(new Worktree(repository, folder.resolve("resume-1"), "opencode/other-1", base)))
+                .as("listed on another branch").isFalse();
+    }
+
+    @Test
+    void aSweepThatCannotReadWhichWorktreesResumeKeepsThemAll() throws IOException {
+        Path repository = TestRepositories.create(temp.resolve("repo"), "a.txt", "a\n");
+        Path folder = repository.resolve(".git").resolve(Worktrees.FOLDER);
+        git.run(repository, "worktree", "add", "--quiet", "--lock", "--reason", Worktrees.OWNER_PREFIX + deadPid() + " on "
+                + Worktrees.hostName(), "-b", "opencode/crashed-1", folder.resolve("crashed-1").toString(), "HEAD");
+        Worktrees restarted = new Worktrees(git);
+        restarted.keepResumable(() -> {
+            throw new IllegalStateException("the ledger is down");
+        });
+
+        assertThat(restarted.sweep(repository)).isZero();
+        assertThat(folder.resolve("crashed-1")).exists();
     }
 
     /** A pid no process has now: one of a process that ran and ended. */

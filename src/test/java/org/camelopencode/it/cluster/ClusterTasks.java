@@ -20,7 +20,7 @@ import org.camelopencode.testkit.ScriptedModelServer;
  * answers it {@code "<name> done"}; every {@code slowEvery}-th task is answered slowly (each streamed frame paced), so
  * that the runners have tasks running at any time. {@link #firstPrompts} counts the sessions the model saw per task.
  */
-final class ClusterTasks {
+public final class ClusterTasks {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,7 +110,7 @@ final class ClusterTasks {
     }
 
     /** The text of the first {@code role: "user"} message: a string content, or its text parts joined. */
-    static String firstUserText(String messagesJson) {
+    public static String firstUserText(String messagesJson) {
         try {
             for (JsonNode message : JSON.readTree(messagesJson)) {
                 if ("user".equals(message.path("role").asText())) {
