@@ -87,6 +87,7 @@ final class DispatchOperation {
         if (answered.isPresent()) {
             history.completed(answered.get());
             OpenCodeProducer.setResult(message, answered.get());
+            message.setHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, true);
             callback.done(true);
             return true;
         }
@@ -101,6 +102,9 @@ final class DispatchOperation {
             try {
                 Throwable reported = workspace.finish(exchange, result, failure);
                 end(exchange, listener, reported == null ? result : null, reported);
+                if (recorded != null && recorded.answeredFromRecord()) {
+                    exchange.getMessage().setHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, true);
+                }
                 workspace.annotate(exchange);
             } finally {
                 callback.done(false);

@@ -168,6 +168,11 @@ final class LedgerAttempt implements AttemptListener {
         }
     }
 
+    /** @return whether this attempt was answered from the result the runner that held the key recorded (no session ran) */
+    boolean answeredFromRecord() {
+        return answeredFromRecord;
+    }
+
     /** Releases this node's claim of the task and its stages (the exchange is done); a ledger error is logged. */
     void release() {
         try {

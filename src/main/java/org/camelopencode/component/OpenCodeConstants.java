@@ -53,6 +53,11 @@ public final class OpenCodeConstants {
     public static final String ATTEMPT = "CamelOpenCodeAttempt";
     @Metadata(label = "producer", description = "dispatch: the task's idempotency key in the dispatch ledger (file name + content hash, JMS message id, Kafka offset or key; set by the trigger's steps, or by the sender to override). A key already completed answers its recorded result; one still running re-attaches to its session.", javaType = "String")
     public static final String TASK_KEY = "CamelOpenCodeTaskKey";
+    @Metadata(label = "producer", description = "dispatch, out: true when the result is the one the ledger recorded for the task key"
+            + " (completed earlier, for example by a runner that stopped before its trigger was told), so no session ran now;"
+            + " absent otherwise. A trigger whose result send is not atomic with its acknowledgement (Kafka) checks before"
+            + " writing the result again.", javaType = "Boolean")
+    public static final String ANSWERED_FROM_LEDGER = "CamelOpenCodeAnsweredFromLedger";
     @Metadata(label = "producer", description = "dispatch: where the agent edits, shared or worktree, overriding the workspace option; a task's"
             + " workspace key wins.", javaType = "String")
     public static final String WORKSPACE = "CamelOpenCodeWorkspace";

@@ -1,15 +1,23 @@
 package org.camelopencode.runner;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.component.OpenCodeConstants;
 import org.camelopencode.ledger.Claim;
 import org.camelopencode.ledger.ClaimState;
 import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
+import org.camelopencode.ledger.LedgerEntry;
 import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.observe.DispatchMetrics;
 import org.slf4j.Logger;
@@ -26,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public class KafkaTaskSteps extends MessageTaskSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTaskSteps.class);
+
+    /** How long before its ledger entry ended a result record may be stamped (the clocks of runner and broker). */
+    private static final Duration LOOK_BACK = Duration.ofMinutes(5);
+
+    /** The longest a look-up in the results topic may take. */
+    private static final Duration LOOK_UP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * The consumer's step ({@code routes/kafka.yaml}): claims the record's task key and stores the task with the claim
@@ -65,6 +79,78 @@ public class KafkaTaskSteps extends MessageTaskSteps {
         done(exchange);
         message.removeHeader(KafkaConstants.MANUAL_COMMIT);
         exchange.setProperty(RunnerConstants.KAFKA_HAND_OVER, handOver.run());
+    }
+
+    /**
+     * Writes the result record ({@link MessageTaskSteps#resultRecord}); for a result the ledger answered
+     * ({@code CamelOpenCodeAnsweredFromLedger}: a take-over of a task its dead owner completed) it first looks in the
+     * results topic ({@value RunnerConstants#RESULTS_ENDPOINT}, a {@code kafka:} endpoint) for the record that runner
+     * may have written before it was killed ({@link KafkaResultLookup}, from 5 minutes before the entry ended), and sets
+     * {@value RunnerConstants#RESULT_ALREADY_WRITTEN} when it is there, so the route does not write it twice. A look-up
+     * that fails writes the record (a possible duplicate, logged, beats a lost result).
+     *
+     * @param exchange the exchange after {@code opencode:dispatch}
+     * @throws InvalidPayloadException when the body is not a dispatch result
+     */
+    @Override
+    public void resultRecord(Exchange exchange) throws InvalidPayloadException {
+        super.resultRecord(exchange);
+        Message message = exchange.getMessage();
+        if (!message.getHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, false, Boolean.class)) {
+            return;
+        }
+        String taskKey = message.getHeader(OpenCodeConstants.TASK_KEY, String.class);
+        String recordKey = message.getHeader(KafkaConstants.KEY, String.class);
+        DispatchLedger ledger = exchange.getContext().getComponent("opencode", OpenCodeComponent.class).getLedger();
+        Endpoint results = resultsEndpoint(exchange);
+        if (ledger == null || taskKey == null || recordKey == null || !(results instanceof KafkaEndpoint kafka)) {
+            return;
+        }
+        Optional<LedgerEntry> completed = ledger.findCompleted(taskKey);
+        if (completed.isEmpty() || completed.get().sessionId() == null || completed.get().endedAt() == null) {
+            return;
+        }
+        LedgerEntry entry = completed.get();
+        String topic = kafka.getConfiguration().getTopic();
+        try {
+            Optional<String> written = KafkaResultLookup.findWritten(consumerProperties(kafka), topic,
+                    recordKey, entry.sessionId(), entry.endedAt().minus(LOOK_BACK), LOOK_UP_TIMEOUT);
+            if (written.isPresent()) {
+                LOG.info("Task {} (key {}): its result record is already on {} ({}), written by the runner that completed it"
+                        + " before it stopped: not written again", recordKey, taskKey, topic, written.get());
+                exchange.setProperty(RunnerConstants.RESULT_ALREADY_WRITTEN, true);
+            } else {
+                LOG.info("Task {} (key {}): the runner that completed it stopped before writing its result to {}: writing it now",
+                        recordKey, taskKey, topic);
+            }
+        } catch (RuntimeException notRead) {
+            LOG.warn("Task {} (key {}): could not look in {} for the result its stopped runner may have written ({}): writing it"
+                    + " (it may be there twice)", recordKey, taskKey, topic, causes(notRead));
+        }
+    }
+
+    /** @return the client properties of the results endpoint (its security settings), with its brokers */
+    private static Properties consumerProperties(KafkaEndpoint results) {
+        Properties properties = results.getConfiguration().createConsumerProperties();
+        String brokers = results.getConfiguration().getBrokers();
+        if (brokers != null && !brokers.isBlank()) {
+            properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        }
+        return properties;
+    }
+
+    /** @return the messages of a failure and its causes, joined by {@code ": "} (Kafka's client wraps the telling one) */
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static Endpoint resultsEndpoint(Exchange exchange) {
+        String uri = exchange.getProperty(RunnerConstants.RESULTS_ENDPOINT, String.class);
+        return uri == null ? null : exchange.getContext().getEndpoint(uri);
     }
 
     static void countTakeover(OpenCodeComponent component) {

@@ -24,6 +24,20 @@ public final class RunnerConstants {
      */
     public static final String DEAD_LETTER_ROUTE = "CamelOpenCodeDeadLetter";
 
+    /**
+     * Exchange property, a {@code String} endpoint URI: where the exchange's trigger writes its result records. Set by
+     * {@code routes/templates.yaml} from the {@code opencode-task} template's {@code results} parameter; read by
+     * {@link KafkaTaskSteps#resultRecord} to look for a result a stopped runner already wrote.
+     */
+    public static final String RESULTS_ENDPOINT = "CamelOpenCodeResults";
+
+    /**
+     * Exchange property, a {@code Boolean}: {@code true} when the task's result record is already on its results
+     * endpoint (written by a runner that stopped before it released the task), so {@code routes/templates.yaml} does
+     * not write it again. Set by {@link KafkaTaskSteps#resultRecord}.
+     */
+    public static final String RESULT_ALREADY_WRITTEN = "CamelOpenCodeResultAlreadyWritten";
+
     /** Exchange property, a {@link org.camelopencode.task.TaskSpec}: the task as {@link TaskSteps#readTask} read it. */
     public static final String TASK = "CamelOpenCodeTask";
 
