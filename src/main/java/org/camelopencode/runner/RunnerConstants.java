@@ -62,6 +62,16 @@ public final class RunnerConstants {
     /** Message property, a {@code String}: the task's ledger key, as the sender gives it (read from a task message). */
     public static final String MESSAGE_TASK_KEY = "OpenCodeTaskKey";
 
+    /**
+     * Message property, a {@code String}: ActiveMQ Artemis' duplicate detection id ({@code _AMQ_DUPL_ID},
+     * {@code org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID}), set on a JMS result record to
+     * {@code opencode-result:<task key>:<session id>} by {@link MessageTaskSteps#resultRecord}. The broker drops a second
+     * message with the same id on the same address (it remembers the last {@code id-cache-size} ids, 20,000 by default,
+     * across restarts): a task redelivered after its runner sent the result and died before its transaction committed
+     * is answered from the ledger, and its result is not queued twice.
+     */
+    public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
+
     /** Message property, a {@code String}: the record's status, {@code completed} or {@code failed} (set on records). */
     public static final String MESSAGE_STATUS = "OpenCodeStatus";
 

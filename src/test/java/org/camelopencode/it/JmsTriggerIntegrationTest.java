@@ -129,6 +129,45 @@ class JmsTriggerIntegrationTest {
         assertThat(error.toString()).doesNotContain(openCode.server().password());
     }
 
+    /**
+     * The JMS send of a result is not part of the consume's transaction, so a runner killed between the send and the
+     * commit gets its task redelivered: the ledger answers it with its recorded result, and the broker's duplicate
+     * detection ({@code _AMQ_DUPL_ID}) keeps the results queue at one record. A second message with the same task key
+     * is that redelivery, as the ledger and the broker see it.
+     */
+    @Test
+    void aTaskDeliveredAgainAfterItsResultWasSentGetsNoSecondResultRecord() throws Exception {
+        SharedOpenCode openCode = sharedOpenCode();
+        openCode.model().when(RequestMatcher.promptContains("J-ONCE")).reply(Reply.text("once"));
+        openCode.model().when(RequestMatcher.promptContains("J-NEXT")).reply(Reply.text("next"));
+        int port = freePort();
+        runner = startRunner(Files.createTempDirectory("jms-once-"), port);
+        Session session = connect(port);
+        MessageProducer producer = session.createProducer(session.createQueue("opencode.tasks"));
+        MessageConsumer results = session.createConsumer(session.createQueue("opencode.results"));
+
+        producer.send(task(session, "J-ONCE Say it once.", "once-task", "jms-once"));
+        JsonNode first = bodyOf(results.receive(RECEIVE_MILLIS));
+        assertThat(first.get("task").asText()).isEqualTo("once-task");
+        assertThat(first.get("text").asText()).isEqualTo("once");
+
+        producer.send(task(session, "J-ONCE Say it once.", "once-task", "jms-once"));
+        producer.send(task(session, "J-NEXT Then this.", "next-task", "jms-next"));
+        JsonNode next = bodyOf(results.receive(RECEIVE_MILLIS));
+        assertThat(next.get("task").asText()).as("the record after once-task's (one task at a time, in order)").isEqualTo("next-task");
+        assertThat(next.get("text").asText()).isEqualTo("next");
+        assertThat(results.receiveNoWait()).as("no second record of once-task").isNull();
+        assertThat(openCode.model().requests().stream().filter(request -> !request.titleRequest()
+                && request.messagesJson().contains("J-ONCE")).count()).as("once-task ran in one session").isEqualTo(1);
+    }
+
+    private static TextMessage task(Session session, String prompt, String name, String key) throws Exception {
+        TextMessage message = session.createTextMessage(prompt);
+        message.setStringProperty("OpenCodeTaskName", name);
+        message.setStringProperty("OpenCodeTaskKey", key);
+        return message;
+    }
+
     @Test
     void aRunnerStoppedMidTaskLeavesTheTaskOnTheQueueForTheNextStart() throws Exception {
         SharedOpenCode openCode = sharedOpenCode();

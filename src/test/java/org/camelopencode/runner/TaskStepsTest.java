@@ -275,6 +275,30 @@ class TaskStepsTest {
     }
 
     @Test
+    void aMessageResultRecordOfAKeyedTaskCarriesTheBrokersDuplicateIdAndAKafkaOneDoesNot() throws Exception {
+        Exchange keyed = resultRecordOf(new MessageTaskSteps(), "order-7");
+        assertThat(keyed.getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
+                .isEqualTo("opencode-result:" + keyed.getMessage().getHeader(OpenCodeConstants.TASK_KEY) + ":ses_2");
+        assertThat(resultRecordOf(new MessageTaskSteps(), null).getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
+                .as("a schedule fire: no key").isNull();
+        assertThat(resultRecordOf(new KafkaTaskSteps(), "order-7").getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
+                .as("Kafka looks in its topic instead").isNull();
+    }
+
+    /** A message task (with the sender's task key, or none) after its dispatch in session ses_2 and its result record. */
+    private static Exchange resultRecordOf(TaskSteps steps, String taskKey) throws Exception {
+        Exchange exchange = exchange("Say hi.");
+        if (taskKey != null) {
+            exchange.getMessage().setHeader(RunnerConstants.MESSAGE_TASK_KEY, taskKey);
+        }
+        steps.readTask(exchange);
+        exchange.getMessage().setBody(result("Hi."));
+        exchange.getMessage().setHeader(OpenCodeConstants.SESSION_ID, "ses_2");
+        steps.resultRecord(exchange);
+        return exchange;
+    }
+
+    @Test
     void aStageRecordHasItsRunAndStageAfterTheTask() throws Exception {
         Exchange exchange = file("greeter.md", "Add a greeting.");
         new FileDropSteps().readTask(exchange);
