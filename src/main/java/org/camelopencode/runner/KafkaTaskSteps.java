@@ -148,12 +148,6 @@ public class KafkaTaskSteps extends MessageTaskSteps {
         return text.toString();
     }
 
-    /** Nothing: a Kafka result record carries no broker duplicate id; {@link #resultRecord} looks in the topic instead. */
-    @Override
-    protected void markOnce(Message message, String sessionId) {
-        // Kafka has no broker-side duplicate detection across producers
-    }
-
     private static Endpoint resultsEndpoint(Exchange exchange) {
         String uri = exchange.getProperty(RunnerConstants.RESULTS_ENDPOINT, String.class);
         return uri == null ? null : exchange.getContext().getEndpoint(uri);

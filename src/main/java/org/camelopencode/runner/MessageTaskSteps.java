@@ -73,32 +73,31 @@ public class MessageTaskSteps implements TaskSteps {
     }
 
     /**
-     * Writes the result record ({@link TaskRecordWriter#writeResult}) and, for a task with a ledger key, its broker
-     * duplicate id ({@link #markOnce}).
+     * Writes the result record ({@link TaskRecordWriter#writeResult}) and, for a JMS message, its broker duplicate id
+     * ({@link #markOnce}).
      *
      * @param exchange the exchange after {@code opencode:dispatch}
      * @throws InvalidPayloadException when the body is not a dispatch result
      */
     @Override
     public void resultRecord(Exchange exchange) throws InvalidPayloadException {
-        String session = exchange.getMessage().getHeader(OpenCodeConstants.SESSION_ID, String.class);
         TaskRecordWriter.writeResult(exchange, TaskRecordWriter.taskName(exchange, taskName(exchange)));
-        markOnce(exchange.getMessage(), session);
+        markOnce(exchange.getMessage());
     }
 
     /**
-     * Sets {@value RunnerConstants#ARTEMIS_DUPLICATE_ID} to {@code opencode-result:<task key>:<session id>} when the task
-     * has a ledger key ({@code CamelOpenCodeTaskKey}) and a session: the JMS send of a result is not part of the
-     * consume's transaction (the dispatch ends on another thread), so a runner killed after the send and before the
-     * commit gets the task redelivered, the ledger answers it with the same session, and Artemis drops the second copy.
+     * Sets {@value RunnerConstants#ARTEMIS_DUPLICATE_ID} to {@code opencode-result:<JMSMessageID>} on the result of a JMS
+     * message: the send of a result is not part of the consume's transaction (the dispatch ends on another thread), so
+     * a runner killed after the send and before the commit gets the same message redelivered, the ledger answers it with
+     * the recorded result, and Artemis drops the second copy. A new message with the same task key (a sender sending
+     * again) has a new message id and is answered again.
      *
      * @param message the result record's message
-     * @param sessionId the session the result came from, or {@code null}
      */
-    protected void markOnce(Message message, String sessionId) {
-        String key = message.getHeader(OpenCodeConstants.TASK_KEY, String.class);
-        if (key != null && !key.isBlank() && sessionId != null && !sessionId.isBlank()) {
-            message.setHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID, "opencode-result:" + key + ":" + sessionId);
+    private static void markOnce(Message message) {
+        String messageId = message.getHeader(JMS_MESSAGE_ID, String.class);
+        if (messageId != null && !messageId.isBlank()) {
+            message.setHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID, "opencode-result:" + messageId);
         }
     }
 

@@ -64,11 +64,11 @@ public final class RunnerConstants {
 
     /**
      * Message property, a {@code String}: ActiveMQ Artemis' duplicate detection id ({@code _AMQ_DUPL_ID},
-     * {@code org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID}), set on a JMS result record to
-     * {@code opencode-result:<task key>:<session id>} by {@link MessageTaskSteps#resultRecord}. The broker drops a second
-     * message with the same id on the same address (it remembers the last {@code id-cache-size} ids, 20,000 by default,
-     * across restarts): a task redelivered after its runner sent the result and died before its transaction committed
-     * is answered from the ledger, and its result is not queued twice.
+     * {@code org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID}), set on the result record of a JMS
+     * message to {@code opencode-result:<JMSMessageID>} by {@link MessageTaskSteps#resultRecord}. The broker drops a
+     * second message with the same id on the same address (it remembers the last {@code id-cache-size} ids, 20,000 by
+     * default, across restarts): a message redelivered after its runner sent the result and died before its transaction
+     * committed is answered from the ledger, and its result is not queued twice.
      */
     public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
 

@@ -275,25 +275,23 @@ class TaskStepsTest {
     }
 
     @Test
-    void aMessageResultRecordOfAKeyedTaskCarriesTheBrokersDuplicateIdAndAKafkaOneDoesNot() throws Exception {
-        Exchange keyed = resultRecordOf(new MessageTaskSteps(), "order-7");
-        assertThat(keyed.getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
-                .isEqualTo("opencode-result:" + keyed.getMessage().getHeader(OpenCodeConstants.TASK_KEY) + ":ses_2");
+    void theResultRecordOfAJmsMessageCarriesTheBrokersDuplicateIdOfThatMessage() throws Exception {
+        assertThat(resultRecordOf(new MessageTaskSteps(), "ID:abc-1").getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
+                .isEqualTo("opencode-result:ID:abc-1");
         assertThat(resultRecordOf(new MessageTaskSteps(), null).getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
-                .as("a schedule fire: no key").isNull();
-        assertThat(resultRecordOf(new KafkaTaskSteps(), "order-7").getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
-                .as("Kafka looks in its topic instead").isNull();
+                .as("a schedule fire: no message id").isNull();
+        assertThat(resultRecordOf(new KafkaTaskSteps(), null).getMessage().getHeader(RunnerConstants.ARTEMIS_DUPLICATE_ID))
+                .as("a Kafka record: Kafka's steps look in the topic instead").isNull();
     }
 
-    /** A message task (with the sender's task key, or none) after its dispatch in session ses_2 and its result record. */
-    private static Exchange resultRecordOf(TaskSteps steps, String taskKey) throws Exception {
+    /** A message (with a JMS message id, or none) after its dispatch and its result record. */
+    private static Exchange resultRecordOf(TaskSteps steps, String jmsMessageId) throws Exception {
         Exchange exchange = exchange("Say hi.");
-        if (taskKey != null) {
-            exchange.getMessage().setHeader(RunnerConstants.MESSAGE_TASK_KEY, taskKey);
+        if (jmsMessageId != null) {
+            exchange.getMessage().setHeader("JMSMessageID", jmsMessageId);
         }
         steps.readTask(exchange);
         exchange.getMessage().setBody(result("Hi."));
-        exchange.getMessage().setHeader(OpenCodeConstants.SESSION_ID, "ses_2");
         steps.resultRecord(exchange);
         return exchange;
     }
