@@ -87,7 +87,7 @@ final class DispatchOperation {
         if (answered.isPresent()) {
             history.completed(answered.get());
             OpenCodeProducer.setResult(message, answered.get());
-            message.setHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, true);
+            markAnsweredFromLedger(exchange, recorded);
             callback.done(true);
             return true;
         }
@@ -102,15 +102,20 @@ final class DispatchOperation {
             try {
                 Throwable reported = workspace.finish(exchange, result, failure);
                 end(exchange, listener, reported == null ? result : null, reported);
-                if (recorded != null && recorded.answeredFromRecord()) {
-                    exchange.getMessage().setHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, true);
-                }
+                markAnsweredFromLedger(exchange, recorded);
                 workspace.annotate(exchange);
             } finally {
                 callback.done(false);
             }
         });
         return false;
+    }
+
+    /** Sets {@code CamelOpenCodeAnsweredFromLedger} when the ledger's recorded result answered the attempt (no session ran). */
+    private static void markAnsweredFromLedger(Exchange exchange, LedgerAttempt recorded) {
+        if (recorded != null && recorded.answeredFromRecord()) {
+            exchange.getMessage().setHeader(OpenCodeConstants.ANSWERED_FROM_LEDGER, true);
+        }
     }
 
     /**

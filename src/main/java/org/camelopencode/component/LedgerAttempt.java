@@ -71,6 +71,7 @@ final class LedgerAttempt implements AttemptListener {
     /** @return the result recorded when this task already completed (a redelivery: no new session is started) */
     Optional<DispatchResult> recordedResult() {
         Optional<LedgerEntry> completed = ledger.findCompleted(taskKey);
+        answeredFromRecord = completed.isPresent();
         completed.ifPresent(entry -> LOG.info("Task {} (key {}) already completed in session {} (ledger entry #{}):"
                 + " answering its recorded result, no new session", label(), taskKey, entry.sessionId(), entry.id()));
         return completed.map(LedgerEntry::result);

@@ -46,19 +46,18 @@ final class WorktreeSweep {
      */
     int sweep(Path repository, Path folder) {
         git.run(repository, "worktree", "prune");
+        List<Entry> abandoned = parse(git.run(repository, "worktree", "list", "--porcelain")).stream()
+                .filter(entry -> entry.path().startsWith(folder) && abandoned(entry.lockReason(), owner)).toList();
+        if (abandoned.isEmpty()) {
+            return 0;
+        }
+        Optional<Set<Path>> keep = resumableFolders();
+        if (keep.isEmpty()) {
+            return 0;
+        }
         int removed = 0;
-        Set<Path> keep = null;
-        for (Entry entry : parse(git.run(repository, "worktree", "list", "--porcelain"))) {
-            if (!entry.path().startsWith(folder) || !abandoned(entry.lockReason(), owner)) {
-                continue;
-            }
-            if (keep == null) {
-                keep = resumableFolders();
-                if (keep == null) {
-                    return removed;
-                }
-            }
-            if (keep.contains(Worktrees.normalized(entry.path()))) {
+        for (Entry entry : abandoned) {
+            if (keep.get().contains(Worktrees.normalized(entry.path()))) {
                 LOG.info("Kept worktree {} of a stopped runner: an unfinished attempt works in it and resumes there", entry.path());
                 continue;
             }
@@ -72,16 +71,16 @@ final class WorktreeSweep {
         return removed;
     }
 
-    /** @return the resumable folders, normalized; {@code null} when they cannot be known (then nothing is removed) */
-    private Set<Path> resumableFolders() {
+    /** @return the resumable folders, normalized; empty when they cannot be known (then nothing is removed) */
+    private Optional<Set<Path>> resumableFolders() {
         try {
             Set<Path> folders = new HashSet<>();
             resumable.get().forEach(path -> folders.add(Worktrees.normalized(path)));
-            return folders;
+            return Optional.of(folders);
         } catch (RuntimeException unknown) {
             LOG.warn("The sweep keeps every worktree of stopped runners: which of them unfinished attempts work in could not be read: {}",
                     unknown.getMessage());
-            return null;
+            return Optional.empty();
         }
     }
 
