@@ -44,7 +44,8 @@ final class DispatchRun implements EventListener {
     private final RunContext context;
     private final OpenCodeClient client;
     private final DispatchRequest request;
-    private final RunMode mode;
+    /** Fresh, continued or re-attached; a re-attached run may turn out unprompted once its session is read. */
+    private volatile RunMode mode;
     private final AttemptListener listener;
     private final AttemptOutcome outcome;
     private final RunPhase phase = new RunPhase(() -> this.sessionId);
@@ -120,6 +121,7 @@ final class DispatchRun implements EventListener {
             }
             String session = mode.session(client, request, sessionId);
             sessionId = session;
+            mode = mode.resolved(client, request, session);
             String judgedAfter = mode.judgedAfter(client, request, session);
             if (judgedAfter != null) {
                 snapshot.updateAndGet(seen -> seen.judgingOnlyAfter(judgedAfter));

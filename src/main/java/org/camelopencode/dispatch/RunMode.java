@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether a run starts the turn in a new session, continues a session the task names, or re-attaches to one another
- * process started: everything they do differently is decided here (the session, the prompt, the listener, the
+ * process started (and prompts it, when that prompt never reached the server): everything they do differently is decided here (the session, the prompt, the listener, the
  * transcript, what the gate judges, and "lost").
  */
 enum RunMode {
     /** A new session: created ({@code POST /session}), told to the attempt listener, then prompted. */
-    FRESH {
+    FRESH("dispatch could not start: ", false) {
         @Override
         String session(OpenCodeClient client, DispatchRequest request, String existing) {
             return client.createSession(new CreateSessionRequest(request.sessionTitle(),
@@ -36,22 +36,12 @@ enum RunMode {
                     request.directory() == null ? "" : " in " + request.directory());
             TurnStarts.send(client, request, sessionId, failTurn);
         }
-
-        @Override
-        String startFailure() {
-            return "dispatch could not start: ";
-        }
     },
     /**
      * A session another process started for this request (a runner that died mid-attempt): no session is created, no
      * prompt sent, nobody told of the session, and its events before now are not here.
      */
-    REATTACHED {
-        @Override
-        String session(OpenCodeClient client, DispatchRequest request, String existing) {
-            return existing;
-        }
-
+    REATTACHED("re-attaching could not start: ", true) {
         @Override
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
                 Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
@@ -60,18 +50,28 @@ enum RunMode {
         }
 
         @Override
-        String startFailure() {
-            return "re-attaching could not start: ";
-        }
-
-        @Override
-        EventTranscript initialTranscript() {
-            return EventTranscript.EMPTY.missedEvents();
-        }
-
-        @Override
         boolean lostWhenIdleWithoutReply(JsonRetries retries) {
             return retries.used() == 0;
+        }
+
+        @Override
+        RunMode resolved(OpenCodeClient client, DispatchRequest request, String sessionId) {
+            return client.readableMessages(sessionId, request.schema() != null).isEmpty() ? REATTACHED_UNPROMPTED : this;
+        }
+    },
+    /**
+     * A re-attached session without a single message: the process that created it (and recorded it) died before its
+     * prompt reached the server, so nothing ran and nobody paid yet. The prompt is sent now, in that session (no second
+     * session, nobody told of it again: it is recorded), and the turn is judged as a fresh one's: a session idle without
+     * a reply is the agent's failure, not "lost".
+     */
+    REATTACHED_UNPROMPTED("re-attaching could not start: ", true) {
+        @Override
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
+                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+            LOG.info("Re-attaching '{}' to its session {}: it has no message, its prompt never reached the server; sending it now",
+                    request.sessionTitle(), sessionId);
+            TurnStarts.send(client, request, sessionId, failTurn);
         }
     },
     /**
@@ -79,7 +79,7 @@ enum RunMode {
      * {@code invalid_task}, never a new session); the turn is prompted (or the command run) in it, told to the listener
      * like a new one, and the gate judges only the messages after the last one before this prompt.
      */
-    CONTINUED {
+    CONTINUED("continuing the session could not start: ", false) {
         @Override
         String session(OpenCodeClient client, DispatchRequest request, String existing) {
             String named = request.turn().sessionId();
@@ -111,11 +111,6 @@ enum RunMode {
                     request.directory() == null ? "" : " in " + request.directory());
             TurnStarts.send(client, request, sessionId, failTurn);
         }
-
-        @Override
-        String startFailure() {
-            return "continuing the session could not start: ";
-        }
     };
 
     /** The log category stays the run's, where users look for these lines. */
@@ -123,14 +118,29 @@ enum RunMode {
     /** Read-only sessions: the server denies every edit (edit, write, patch) without asking. */
     private static final List<PermissionRule> READ_ONLY_RULES = List.of(new PermissionRule("edit", "*", "deny"));
 
+    private final String startFailure;
+    private final boolean watchedFromTheMiddle;
+
+    /**
+     * @param startFailure the start of the {@code agent_error} message when starting failed unexpectedly
+     * @param watchedFromTheMiddle whether the session's events before this run are not here (a re-attached session)
+     */
+    RunMode(String startFailure, boolean watchedFromTheMiddle) {
+        this.startFailure = startFailure;
+        this.watchedFromTheMiddle = watchedFromTheMiddle;
+    }
+
     /**
      * @param client the server's client
      * @param request the attempt
      * @param existing the session to re-attach to, or {@code null}
-     * @return the run's session: a new one ({@code POST /session}, with edits denied for a read-only request) or the existing
+     * @return the run's session: a new one ({@code POST /session}, with edits denied for a read-only request), the one the
+     *     task names, or (this default, for the re-attaching modes) the existing one
      * @throws org.camelopencode.client.OpenCodeClientException when the server refuses or cannot be reached
      */
-    abstract String session(OpenCodeClient client, DispatchRequest request, String existing);
+    String session(OpenCodeClient client, DispatchRequest request, String existing) {
+        return existing;
+    }
 
     /**
      * Starts (or takes up) the turn once the session's events are subscribed: a fresh session is told to the listener and
@@ -160,15 +170,32 @@ enum RunMode {
         return null;
     }
 
+    /**
+     * What the run turns out to be once its session is known: a re-attached session without any message becomes
+     * {@link #REATTACHED_UNPROMPTED} (reads {@code GET /session/{id}/message}); every other mode stays itself, without a
+     * read.
+     *
+     * @param client the client's view for the attempt's directory
+     * @param request the attempt
+     * @param sessionId the run's session
+     * @return the mode the run starts its turn and judges it by
+     * @throws org.camelopencode.client.OpenCodeClientException when the messages cannot be read
+     */
+    RunMode resolved(OpenCodeClient client, DispatchRequest request, String sessionId) {
+        return this;
+    }
+
     /** @return the start of the {@code agent_error} message when starting failed unexpectedly */
-    abstract String startFailure();
+    String startFailure() {
+        return startFailure;
+    }
 
     /**
      * @return the transcript the events build on ({@link EventTranscript#EMPTY}); a re-attached session is watched from
      *     the middle, so its transcript answers nothing and every verdict is read from the server
      */
     EventTranscript initialTranscript() {
-        return EventTranscript.EMPTY;
+        return watchedFromTheMiddle ? EventTranscript.EMPTY.missedEvents() : EventTranscript.EMPTY;
     }
 
     /**

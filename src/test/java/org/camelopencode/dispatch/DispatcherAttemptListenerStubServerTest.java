@@ -98,4 +98,23 @@ class DispatcherAttemptListenerStubServerTest {
         assertThat(told).isEmpty();
         assertThat(session.prompts.get()).isZero();
     }
+
+    @Test
+    void aReattachedSessionWithoutAnyMessageIsPromptedOnceInThatSessionAndNeverTold() throws Exception {
+        String sessionId = client.createSession("recorded by a runner that died before its prompt").id();
+        StubSession session = stub.onlySession();
+
+        CompletableFuture<DispatchResult> future = dispatcher.attach(DispatchRequest.of("do it", TASK_TIMEOUT), sessionId, recording());
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.prompts.get() == 1);
+        replyOnServer(session);
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        DispatchResult result = future.get(10, SECONDS);
+        assertThat(result.text()).isEqualTo("done");
+        assertThat(result.sessionId()).isEqualTo(sessionId);
+        assertThat(stub.sessionCount()).isEqualTo(1);
+        assertThat(session.prompts.get()).isEqualTo(1);
+        assertThat(session.promptBodies.get(0)).contains("do it");
+        assertThat(told).isEmpty();
+    }
 }

@@ -184,6 +184,13 @@ class GateStepTest {
                         "lost: session ses_1 is idle without a final reply (no assistant message yet)"),
                 new Row("re-attached with a failed reply is lost", TEXT, RunMode.REATTACHED, JUST_IDLE, messages(USER, EMPTY), null,
                         GateDecision.Lost.class, FailureKind.PROVIDER_UNAVAILABLE, "its turn ended with the runner or server that started it"),
+                fails("re-attached unprompted (this run sent the prompt) and idle without a reply is the agent's failure, not lost",
+                        TEXT, RunMode.REATTACHED_UNPROMPTED, IDLE_PAST_SETTLE, messages(USER, NOT_COMPLETED), null,
+                        FailureKind.AGENT_ERROR, "the session went idle but latest assistant message not completed"),
+                fails("re-attached unprompted with a failed reply takes its error", TEXT, RunMode.REATTACHED_UNPROMPTED, JUST_IDLE,
+                        messages(USER, failedWith(apiError(401, "bad key"))), null, FailureKind.AUTH_FAILED, "APIError 401"),
+                new Row("re-attached unprompted with a reply completes", TEXT, RunMode.REATTACHED_UNPROMPTED, JUST_IDLE,
+                        messages(USER, REPLY), null, GateDecision.Complete.class, null, "hello"),
                 fails("re-attached after its own stricter prompt is judged, not lost", JSON, RunMode.REATTACHED,
                         snapshot(Duration.ofSeconds(1), null, ONE_SENT), messages(USER, PROSE, USER_2, PROSE_AGAIN), null,
                         FailureKind.ASSISTANT_OUTPUT_NOT_JSON, "(after 1 stricter JSON retry"));

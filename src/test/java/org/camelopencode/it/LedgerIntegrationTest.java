@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.Main;
+import org.camelopencode.client.ModelReference;
 import org.camelopencode.client.OpenCodeClient;
+import org.camelopencode.client.PromptRequest;
 import org.camelopencode.component.OpenCodeComponent;
 import org.camelopencode.dispatch.AttemptListener;
 import org.camelopencode.dispatch.DispatchOptions;
@@ -213,17 +215,52 @@ class LedgerIntegrationTest {
     }
 
     @Test
-    void aRecordedSessionThatIsIdleWithoutAReplyIsLostAndRetriedInANewSession() throws Exception {
+    void aRecordedSessionWithoutAnyMessageIsPromptedInThatSessionNotANewOne() throws Exception {
         SharedOpenCode openCode = SharedOpenCode.get();
-        openCode.model().when(RequestMatcher.promptContains("L-LOST")).reply(Reply.text("done on the retry"));
+        openCode.model().when(RequestMatcher.promptContains("L-UNPROMPTED")).reply(Reply.text("done in the recorded session"));
+        Path work = Files.createTempDirectory("ledger-unprompted-it-");
+        runner = startRunner(work, -1);
+        String content = "L-UNPROMPTED Its runner died between the session and the prompt.\n";
+        String key = TaskKeys.ofFile("unprompted.md", content.getBytes(StandardCharsets.UTF_8));
+        String recordedSession;
+        try (OpenCodeClient client = openCode.newClient()) {
+            // The ledger recorded the session, then its runner died before prompt_async reached the server.
+            recordedSession = client.createSession("unprompted [attempt 1]").id();
+        }
+        long id = ledger().begin(key, "unprompted", null, null, 1, SharedOpenCode.MODEL);
+        ledger().attachSession(id, openCode.server().baseUri().toString(), recordedSession);
+
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        Files.writeString(inbox.resolve("unprompted.md"), content);
+        Path result = work.resolve("outbox").resolve("unprompted.result.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        JsonNode record = JSON.readTree(Files.readString(result));
+        assertThat(record.get("sessionId").asText()).isEqualTo(recordedSession);
+        assertThat(record.get("text").asText()).isEqualTo("done in the recorded session");
+        assertThat(record.get("attempts")).hasSize(1);
+        assertThat(ledger().history(key)).extracting(LedgerEntry::status).containsExactly(DispatchStatus.COMPLETED);
+        assertThat(openCode.model().scriptedRequests().stream().filter(request -> request.latestUserText().contains("L-UNPROMPTED")))
+                .hasSize(1);
+    }
+
+    @Test
+    void aRecordedSessionWhoseTurnDiedIsLostAndRetriedInANewSession() throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        openCode.model().when(RequestMatcher.promptContains("L-LOST")).reply(Reply.hang(), Reply.text("done on the retry"));
         Path work = Files.createTempDirectory("ledger-lost-it-");
         runner = startRunner(work, -1);
         String content = "L-LOST Its first turn died.\n";
         String key = TaskKeys.ofFile("lost.md", content.getBytes(StandardCharsets.UTF_8));
         String deadSession;
         try (OpenCodeClient client = openCode.newClient()) {
-            // A session whose turn never ran (its runner died between the session and the prompt's reply).
+            // A session whose turn ran and died with its runner: the prompt reached the model, the turn was aborted.
             deadSession = client.createSession("lost [attempt 1]").id();
+            String session = deadSession;
+            client.promptAsync(session, PromptRequest.text(content).withModel(ModelReference.parse(SharedOpenCode.MODEL)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> openCode.model().scriptedRequests().stream()
+                    .anyMatch(request -> request.latestUserText().contains("L-LOST")));
+            client.abort(session);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !client.sessionStatuses().containsKey(session));
         }
         long id = ledger().begin(key, "lost", null, null, 1, SharedOpenCode.MODEL);
         ledger().attachSession(id, openCode.server().baseUri().toString(), deadSession);
