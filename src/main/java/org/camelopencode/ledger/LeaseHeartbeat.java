@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's heartbeat: registers it in {@code cluster_nodes} and renews its row and every claim it owns every lease/3
- * ({@link TaskClaims#renew}, one statement for all claims). At start the claims an earlier process left expire at
+ * ({@link TaskClaims#renew}, one statement for all claims), and removes the claims stopped runners left on completed
+ * tasks ({@link TaskClaims#removeLeftOnCompletedTasks}). At start the claims an earlier process left expire at
  * once: all of them for a single runner ({@link ClusterNode#clustered()} {@code false}), those under this node's own
  * id for a clustered one. A failed renewal is logged and retried on
  * the next beat; {@link #status()} tells the health check.
@@ -63,7 +64,10 @@ public final class LeaseHeartbeat implements AutoCloseable {
                 node.clustered() ? ", shared with other runners" : ", the only runner");
     }
 
-    /** Renews once now (the beat does it every lease/3); a failure is logged and kept for {@link #status()}. */
+    /**
+     * Renews once now (the beat does it every lease/3), then removes the claims stopped runners left on completed tasks
+     * ({@link TaskClaims#removeLeftOnCompletedTasks}); a failure is logged and kept for {@link #status()}.
+     */
     public void renew() {
         try {
             claims.renew(node);
@@ -73,6 +77,16 @@ public final class LeaseHeartbeat implements AutoCloseable {
         } catch (RuntimeException failed) {
             lastProblem = failed.getMessage();
             LOG.warn("Cluster: node {} could not renew its lease: {}", node.nodeId(), failed.getMessage());
+            return;
+        }
+        try {
+            int removed = claims.removeLeftOnCompletedTasks();
+            if (removed > 0) {
+                LOG.info("Cluster: removed {} claims of completed tasks that stopped runners left behind", removed);
+            }
+        } catch (RuntimeException failed) {
+            LOG.warn("Cluster: the claims stopped runners left on completed tasks could not be removed (tried again on the next beat): {}",
+                    failed.getMessage());
         }
     }
 

@@ -142,6 +142,23 @@ public final class TaskClaims {
     }
 
     /**
+     * Removes the claims stopped runners left on tasks that completed: a runner killed after it recorded a task's result
+     * and before it released the task's claim leaves a claim nobody releases, since the task's redelivery (JMS) or
+     * re-read (a file) is answered from the recorded result without running. Only expired claims (their owner stopped
+     * renewing) of a key with a {@code completed} entry go; a Kafka claim stays for the take-over sweep, which checks the
+     * results topic before it answers; a live owner's claim stays its own to release.
+     *
+     * @return how many claims were removed
+     * @throws LedgerException when the database fails
+     */
+    public int removeLeftOnCompletedTasks() {
+        return update("DELETE FROM task_claims WHERE lease_until < CURRENT_TIMESTAMP"
+                + " AND (trigger_name IS NULL OR trigger_name <> 'kafka')"
+                + " AND EXISTS (SELECT 1 FROM dispatches d WHERE d.task_key = task_claims.task_key AND d.status = 'completed')",
+                "removing the claims stopped runners left on completed tasks");
+    }
+
+    /**
      * A single runner's start: there is no other runner, so every claim was left by a dead earlier process; they
      * expire now, and the first delivery (or sweep) of each key takes it over at once.
      *

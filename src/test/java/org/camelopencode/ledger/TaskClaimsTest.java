@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.camelopencode.agent.TokenUsage;
+import org.camelopencode.dispatch.DispatchResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,8 @@ class TaskClaimsTest {
 
     private static final ClusterNode ALPHA = new ClusterNode("alpha", Duration.ofMinutes(1), null, true);
     private static final ClusterNode BETA = new ClusterNode("beta", Duration.ofMinutes(1), null, true);
+    private static final DispatchResult RESULT = new DispatchResult("ses_1", "msg_1", "prov/model", "build", "done", null,
+            new TokenUsage(1, 1, 0, 0, 0), 0, "stop", Duration.ofMillis(5));
 
     @TempDir
     Path folder;
@@ -190,5 +194,41 @@ class TaskClaimsTest {
         assertThat(second.claims().expireAll()).isEqualTo(2);
         assertThat(second.claims().claim("left-2", restarted, null, null, null).state()).isEqualTo(ClaimState.TAKEN_OVER);
         assertThat(second.claims().claim("left-2", restarted, null, null, null).state()).isEqualTo(ClaimState.ALREADY_OWNED);
+    }
+
+    @Test
+    void onlyExpiredClaimsOfCompletedTasksOutsideKafkaAreRemovedAsLeftBehind() {
+        // alpha claimed these, recorded their outcome and was killed before it released them
+        for (String key : List.of("completed", "running", "failed", "kafka-completed", "live-completed")) {
+            first.claims().claim(key, ALPHA, key, key.startsWith("kafka") ? "kafka" : null, key.startsWith("kafka") ? "{}" : null);
+            long id = first.begin(key, key, null, null, 1, "prov/model");
+            if (key.contains("completed")) {
+                first.complete(id, RESULT);
+            } else if (key.equals("failed")) {
+                first.fail(id, org.camelopencode.failure.FailureKind.AGENT_ERROR, "it failed", null, 0);
+            }
+        }
+        first.claims().claim("inbox:/shared/inbox/a.md", ALPHA, null, "inbox", null);
+        assertThat(second.claims().removeLeftOnCompletedTasks()).as("every lease still live").isZero();
+        assertThat(second.claims().expireOwn("alpha")).isEqualTo(6);
+        first.claims().claim("live-completed", BETA, null, null, null); // taken over by beta: live again
+
+        assertThat(second.claims().removeLeftOnCompletedTasks()).isEqualTo(1);
+        assertThat(first.claims().claims()).extracting(TaskClaim::taskKey).containsExactlyInAnyOrder("running", "failed",
+                "kafka-completed", "live-completed", "inbox:/shared/inbox/a.md");
+        assertThat(second.claims().removeLeftOnCompletedTasks()).isZero();
+    }
+
+    @Test
+    void eachHeartbeatRemovesTheClaimsLeftOnCompletedTasks() {
+        first.claims().claim("completed", ALPHA, "completed", null, null);
+        first.complete(first.begin("completed", "completed", null, null, 1, "prov/model"), RESULT);
+        first.claims().expireOwn("alpha");
+        LeaseHeartbeat beta = new LeaseHeartbeat(second.claims(), BETA, java.time.Clock.systemUTC());
+        second.claims().register(BETA);
+
+        beta.renew();
+        assertThat(first.claims().claims()).as("claims left").isEmpty();
+        assertThat(beta.status().lastProblem()).isNull();
     }
 }

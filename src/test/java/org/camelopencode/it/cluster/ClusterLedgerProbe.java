@@ -64,14 +64,24 @@ final class ClusterLedgerProbe {
         return sessions;
     }
 
-    /** @return how many claims are left in {@code task_claims} (none once every task ended) */
-    int claimsLeft() throws SQLException {
+    /**
+     * @return the claims left in {@code task_claims} (none once every task ended), each as "task name (owner, live or
+     *     expired, entry status)"
+     */
+    List<String> claimsLeft() throws SQLException {
+        List<String> claims = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url, user, "");
-                PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM task_claims");
+                PreparedStatement query = connection.prepareStatement("SELECT c.task_name, c.owner,"
+                        + " CASE WHEN c.lease_until >= CURRENT_TIMESTAMP THEN 'live' ELSE 'expired' END,"
+                        + " (SELECT string_agg(d.status, '/' ORDER BY d.id) FROM dispatches d WHERE d.task_key = c.task_key)"
+                        + " FROM task_claims c ORDER BY c.task_name");
                 ResultSet rows = query.executeQuery()) {
-            rows.next();
-            return rows.getInt(1);
+            while (rows.next()) {
+                claims.add(rows.getString(1) + " (" + rows.getString(2) + ", " + rows.getString(3) + ", entries "
+                        + rows.getString(4) + ")");
+            }
         }
+        return claims;
     }
 
     private List<String> names(String sql, String nodeId) throws SQLException {

@@ -165,7 +165,11 @@ abstract class ClusterTakeOverScenario {
                     .until(() -> results.tasksWithResults() >= TASKS);
             double allDoneAfter = (System.nanoTime() - sent) / 1e9;
             // every claim released, and then nothing more arrives for a while (no late second result or dead letter)
-            await("every claim released").atMost(Duration.ofSeconds(30)).until(() -> ledger.claimsLeft() == 0);
+            try {
+                await("every claim released").atMost(Duration.ofSeconds(30)).until(() -> ledger.claimsLeft().isEmpty());
+            } catch (ConditionTimeoutException left) {
+                throw new AssertionError("claims left after every result: " + ledger.claimsLeft(), left);
+            }
             int[] seen = {results.resultRecords() + results.deadLetters().size()};
             await("nothing more arrives").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).until(() -> {
                 int now = results.resultRecords() + results.deadLetters().size();
