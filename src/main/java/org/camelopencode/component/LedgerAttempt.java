@@ -141,7 +141,9 @@ final class LedgerAttempt implements AttemptListener {
                 LOG.info("Task {} (key {}) was running in session {} on {} when its runner stopped: re-attaching (ledger entry #{}{})",
                         label(), taskKey, entry.sessionId(), entry.server(), entry.id(),
                         entry.worktree() == null ? "" : ", in its worktree " + entry.worktree().directory());
-                return attempt.servers().attach(resumed.get().withAttempt(entry.attempt()), entry.server(), entry.sessionId());
+                DispatchRequest again = resumed.get().withAttempt(entry.attempt());
+                return attempt.servers().attach(again.withTurn(again.turn().judgingAfter(entry.judgedAfter())), entry.server(),
+                        entry.sessionId());
             }
             failQuietly(entry.id(), FailureKind.PROVIDER_UNAVAILABLE, "lost: its runner stopped and its worktree "
                     + entry.worktree().directory() + " is gone, with the agent's uncommitted edits; the task starts again", null, 0);
@@ -186,11 +188,20 @@ final class LedgerAttempt implements AttemptListener {
     /** Records the new session of a fresh attempt on a server (a ledger error is logged, not thrown). */
     @Override
     public void sessionCreated(String server, String sessionId) {
+        sessionCreated(server, sessionId, null);
+    }
+
+    /**
+     * Records the session of a fresh attempt on a server, with the newest message a continued session held before the
+     * attempt's prompt, so a re-attach judges only what came after it (a ledger error is logged, not thrown).
+     */
+    @Override
+    public void sessionCreated(String server, String sessionId, String judgedAfter) {
         if (!recordsSession || entryId < 0) {
             return;
         }
         try {
-            ledger.attachSession(entryId, server, sessionId);
+            ledger.attachSession(entryId, server, sessionId, judgedAfter);
         } catch (LedgerException failure) {
             LOG.warn("Task {}: its session {} could not be recorded in the ledger: {}", label(), sessionId, failure.getMessage());
         }

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
  * Observes one dispatch attempt from its session to its outcome: the ledger, the metrics, the trace and the exchange's
  * attempt history are each one of these, composed with {@link #all(List)} where the attempt starts and passed with it.
  *
- * <p>{@link #sessionCreated} is called by the {@link Dispatcher} right after {@code POST /session} answered and before
- * the prompt is sent (never for a re-attached session); {@link #completed}, {@link #failed} or {@link #handedBack} is
+ * <p>{@link #sessionCreated(String, String, String)} is called by the {@link Dispatcher} right after {@code POST /session}
+ * answered (or the continued session was found) and before the prompt is sent (never for a re-attached session); {@link #completed}, {@link #failed} or {@link #handedBack} is
  * called exactly once by whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
  */
 public interface AttemptListener {
@@ -24,6 +24,20 @@ public interface AttemptListener {
      * @param sessionId the new session ({@code ses_...})
      */
     default void sessionCreated(String server, String sessionId) {
+    }
+
+    /**
+     * The session the attempt's prompt goes to, told before that prompt is sent: a new one, or a continued one (the task's
+     * {@code sessionId}, or its fork) with the newest message it held before this attempt. The default tells
+     * {@link #sessionCreated(String, String)}.
+     *
+     * @param server the name of the server the session lives on ({@code instance-2}, or the server's URL)
+     * @param sessionId the session ({@code ses_...})
+     * @param judgedAfter the newest message of a continued session before this attempt's prompt ({@code msg_...}), which
+     *     a re-attach must not judge; {@code null} for a new or empty session
+     */
+    default void sessionCreated(String server, String sessionId, String judgedAfter) {
+        sessionCreated(server, sessionId);
     }
 
     /** @param result the attempt's checked result */
@@ -53,6 +67,11 @@ public interface AttemptListener {
             @Override
             public void sessionCreated(String server, String sessionId) {
                 copy.forEach(listener -> Guard.run(() -> listener.sessionCreated(server, sessionId), "sessionCreated"));
+            }
+
+            @Override
+            public void sessionCreated(String server, String sessionId, String judgedAfter) {
+                copy.forEach(listener -> Guard.run(() -> listener.sessionCreated(server, sessionId, judgedAfter), "sessionCreated"));
             }
 
             @Override

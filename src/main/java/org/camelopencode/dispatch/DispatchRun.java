@@ -130,7 +130,7 @@ final class DispatchRun implements EventListener {
                 return; // decided or ending (the deadline passed) while the session was being created: never start the turn
             }
             watch.subscribe(client.eventStream(), session, this);
-            mode.startTurn(context, client, request, session, listener, evaluation::request, this::finishWith);
+            mode.startTurn(context, client, request, session, judgedAfter, listener, evaluation::request, this::finishWith);
             watch.poll(context.scheduler(), context.options().pollInterval(), evaluation::request);
         } catch (OpenCodeClientException failure) {
             finishWith(FailureClassifier.fromClientException(failure, sessionId));

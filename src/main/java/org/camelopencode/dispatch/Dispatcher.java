@@ -83,10 +83,12 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Re-attaches to a session another process started for this request (a runner that died mid-attempt): no session is
-     * created and no prompt sent; the same gate and deadline (measured from now) watch the existing session. A busy
-     * session is waited for; an idle one with a completed final reply is collected; an idle one without one (its turn
-     * died with the old runner or server) fails as {@code provider_unavailable} with a message starting {@code "lost"}, so
-     * the retry policy starts a new session.
+     * created; the same gate and deadline (measured from now) watch the existing session, judging only the messages after
+     * {@link TurnStart#judgedAfter()} when the request's turn carries one (a continued session). A busy session is waited
+     * for; an idle one with a completed final reply is collected; one without any message of this turn (the old runner
+     * died before its prompt reached the server) is prompted now, in that session; an idle one whose turn ran without a
+     * final reply (it died with the old runner or server) fails as {@code provider_unavailable} with a message starting
+     * {@code "lost"}, so the retry policy starts a new session.
      *
      * @param request the attempt as it was dispatched (prompt, expectations, limits, timeout)
      * @param sessionId the session it runs in ({@code ses_...}), on this dispatcher's server

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether a run starts the turn in a new session, continues a session the task names, or re-attaches to one another
- * process started (and prompts it, when that prompt never reached the server): everything they do differently is decided here (the session, the prompt, the listener, the
- * transcript, what the gate judges, and "lost").
+ * process started (and prompts it, when that prompt never reached the server): everything they do differently is
+ * decided here (the session, the prompt, the listener, the transcript, what the gate judges, and "lost").
  */
 enum RunMode {
     /** A new session: created ({@code POST /session}), told to the attempt listener, then prompted. */
@@ -27,10 +27,10 @@ enum RunMode {
         }
 
         @Override
-        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, String judgedAfter,
+                AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             // Before the prompt: a listener that records sessions (the ledger) knows it before any paid work starts.
-            tellSessionCreated(context, listener, sessionId);
+            tellSessionCreated(context, listener, sessionId, null);
             LOG.info("Dispatching '{}' in session {}{}{}", request.sessionTitle(), sessionId,
                     request.model() == null ? "" : " with model " + request.model(),
                     request.directory() == null ? "" : " in " + request.directory());
@@ -43,8 +43,8 @@ enum RunMode {
      */
     REATTACHED("re-attaching could not start: ", true) {
         @Override
-        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, String judgedAfter,
+                AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             LOG.info("Re-attaching '{}' to its session {}", request.sessionTitle(), sessionId);
             judgeNow.run(); // its turn may be running, finished or dead
         }
@@ -56,19 +56,21 @@ enum RunMode {
 
         @Override
         RunMode resolved(OpenCodeClient client, DispatchRequest request, String sessionId) {
-            return client.readableMessages(sessionId, request.schema() != null).isEmpty() ? REATTACHED_UNPROMPTED : this;
+            return nothingOfTheTurn(client.readableMessages(sessionId, request.schema() != null), request.turn().judgedAfter())
+                    ? REATTACHED_UNPROMPTED : this;
         }
     },
     /**
-     * A re-attached session without a single message: the process that created it (and recorded it) died before its
-     * prompt reached the server, so nothing ran and nobody paid yet. The prompt is sent now, in that session (no second
-     * session, nobody told of it again: it is recorded), and the turn is judged as a fresh one's: a session idle without
-     * a reply is the agent's failure, not "lost".
+     * A re-attached session without a single message of the run's turn (none at all, or none after the message a
+     * continued session had before it): the process that created it (and recorded it) died before its prompt reached
+     * the server, so nothing ran and nobody paid yet. The prompt is sent now, in that session (no second session, nobody
+     * told of it again: it is recorded), and the turn is judged as a fresh one's: a session idle without a reply is the
+     * agent's failure, not "lost".
      */
     REATTACHED_UNPROMPTED("re-attaching could not start: ", true) {
         @Override
-        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, String judgedAfter,
+                AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
             LOG.info("Re-attaching '{}' to its session {}: it has no message, its prompt never reached the server; sending it now",
                     request.sessionTitle(), sessionId);
             TurnStarts.send(client, request, sessionId, failTurn);
@@ -103,9 +105,9 @@ enum RunMode {
         }
 
         @Override
-        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, AttemptListener listener,
-                Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
-            tellSessionCreated(context, listener, sessionId);
+        void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, String judgedAfter,
+                AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
+            tellSessionCreated(context, listener, sessionId, judgedAfter);
             LOG.info("Continuing '{}' in session {}{}{}", request.sessionTitle(), sessionId,
                     request.turn().fork() ? " (a fork of " + request.turn().sessionId() + ")" : "",
                     request.directory() == null ? "" : " in " + request.directory());
@@ -150,13 +152,15 @@ enum RunMode {
      * @param client the client's view for the attempt's directory
      * @param request the attempt
      * @param sessionId the session
+     * @param judgedAfter the newest message before this run's turn ({@link #judgedAfter}), or {@code null}; told to the
+     *     listener with the session
      * @param listener told the new session (never a re-attached one)
      * @param judgeNow asks the gate for a look
      * @param failTurn ends the attempt when a command the server answers later is refused
      * @throws org.camelopencode.client.OpenCodeClientException when the prompt is refused or cannot be sent
      */
     abstract void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId,
-            AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn);
+            String judgedAfter, AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn);
 
     /**
      * @param client the client's view for the attempt's directory
@@ -164,14 +168,15 @@ enum RunMode {
      * @param sessionId the run's session
      * @return the id of the newest message before this run's turn, which the gate must not judge (a continued session's
      *     earlier reply), or {@code null} when every message is this run's; reads {@code GET /session/{id}/message}
-     *     only for a continued session
+     *     only for a continued session, and a re-attach takes the one its ledger recorded ({@link TurnStart#judgedAfter()})
      */
     String judgedAfter(OpenCodeClient client, DispatchRequest request, String sessionId) {
-        return null;
+        return request.turn().judgedAfter();
     }
 
     /**
-     * What the run turns out to be once its session is known: a re-attached session without any message becomes
+     * What the run turns out to be once its session is known: a re-attached session without any message of the run's
+     * turn (none at all, or none after the recorded {@link TurnStart#judgedAfter()} of a continued one) becomes
      * {@link #REATTACHED_UNPROMPTED} (reads {@code GET /session/{id}/message}); every other mode stays itself, without a
      * read.
      *
@@ -209,7 +214,20 @@ enum RunMode {
     }
 
     /** Tells the listener the new session before any paid work starts (a listener that records sessions: the ledger). */
-    private static void tellSessionCreated(RunContext context, AttemptListener listener, String sessionId) {
-        AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId), "sessionCreated");
+    private static void tellSessionCreated(RunContext context, AttemptListener listener, String sessionId, String judgedAfter) {
+        AttemptListener.Guard.run(() -> listener.sessionCreated(context.serverName(), sessionId, judgedAfter), "sessionCreated");
+    }
+
+    /**
+     * @param messages the session's messages, oldest first
+     * @param judgedAfter the newest message before the run's turn, or {@code null} when every message is the run's
+     * @return whether none of them is the run's (its prompt never reached the server)
+     */
+    static boolean nothingOfTheTurn(List<MessageWithParts> messages, String judgedAfter) {
+        if (judgedAfter == null) {
+            return messages.isEmpty();
+        }
+        MessageWithParts newest = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+        return newest != null && newest.info() != null && judgedAfter.equals(newest.info().id());
     }
 }

@@ -35,7 +35,7 @@ public final class DispatchLedger implements AutoCloseable {
     private static final int MAX_ERROR_MESSAGE = 4000;
     private static final String COLUMNS = "id, task_key, task_name, run_id, stage, attempt, server, session_id, status,"
             + " failure_kind, model, tokens_input, tokens_output, tokens_reasoning, cost, started_at, ended_at, result_json,"
-            + " error_message, worktree_directory, worktree_branch, worktree_base";
+            + " error_message, worktree_directory, worktree_branch, worktree_base, judged_after";
 
     private final DataSource dataSource;
     private final AutoCloseable closer;
@@ -170,8 +170,22 @@ public final class DispatchLedger implements AutoCloseable {
      * @param sessionId the session ({@code ses_...})
      */
     public void attachSession(long id, String server, String sessionId) {
-        update("UPDATE dispatches SET server = ?, session_id = ? WHERE id = ?", "recording the session of entry " + id,
-                server, sessionId, id);
+        attachSession(id, server, sessionId, null);
+    }
+
+    /**
+     * Records the session an attempt runs in, as soon as it exists, with the newest message of a continued session
+     * before the attempt's prompt ({@link LedgerEntry#judgedAfter()}), in one statement.
+     *
+     * @param id the entry
+     * @param server the fleet instance name or the server URL, without credentials
+     * @param sessionId the session ({@code ses_...})
+     * @param judgedAfter the message id ({@code msg_...}) a re-attach must not judge up to, or {@code null} when every
+     *     message of the session is the attempt's
+     */
+    public void attachSession(long id, String server, String sessionId, String judgedAfter) {
+        update("UPDATE dispatches SET server = ?, session_id = ?, judged_after = ? WHERE id = ?",
+                "recording the session of entry " + id, server, sessionId, judgedAfter, id);
     }
 
     /**
@@ -338,7 +352,8 @@ public final class DispatchLedger implements AutoCloseable {
                 row.getLong("tokens_input"), row.getLong("tokens_output"), row.getLong("tokens_reasoning"), row.getDouble("cost"),
                 row.getObject("started_at", OffsetDateTime.class).toInstant(), ended == null ? null : ended.toInstant(),
                 resultJson == null ? null : RecordedResults.fromJson(resultJson), row.getString("error_message"),
-                worktree(row.getString("worktree_directory"), row.getString("worktree_branch"), row.getString("worktree_base")));
+                worktree(row.getString("worktree_directory"), row.getString("worktree_branch"), row.getString("worktree_base")),
+                row.getString("judged_after"));
     }
 
     private static RecordedWorktree worktree(String directory, String branch, String base) {

@@ -28,6 +28,8 @@ import org.camelopencode.dispatch.DispatchResult;
  * @param result the recorded result when completed, else {@code null}
  * @param errorMessage the failure's message when failed, else {@code null}
  * @param worktree the git worktree the attempt works in ({@code workspace: worktree}), or {@code null} for none
+ * @param judgedAfter the newest message of a continued session before the attempt's prompt (a re-attach judges only what
+ *     came after it), or {@code null} when every message of the session is the attempt's
  */
 public record LedgerEntry(
         long id,
@@ -49,7 +51,8 @@ public record LedgerEntry(
         Instant endedAt,
         DispatchResult result,
         String errorMessage,
-        RecordedWorktree worktree) {
+        RecordedWorktree worktree,
+        String judgedAfter) {
 
     /**
      * @return one history line, for example

@@ -117,4 +117,69 @@ class DispatcherAttemptListenerStubServerTest {
         assertThat(session.promptBodies.get(0)).contains("do it");
         assertThat(told).isEmpty();
     }
+
+    /** A session that already had a turn: "earlier" and its reply. */
+    private StubSession sessionWithAnEarlierTurn() {
+        String sessionId = client.createSession("a session with an earlier turn").id();
+        StubSession session = stub.onlySession();
+        session.idleWith(OpenCodeApiStub.userMessage(sessionId, "msg_a1", "earlier"),
+                OpenCodeApiStub.assistantMessage(sessionId, "msg_a2", "earlier reply", null));
+        return session;
+    }
+
+    private static void newTurnRepliedOnServer(StubSession session) {
+        session.idleWith(OpenCodeApiStub.userMessage(session.id, "msg_a1", "earlier"),
+                OpenCodeApiStub.assistantMessage(session.id, "msg_a2", "earlier reply", null),
+                OpenCodeApiStub.userMessage(session.id, "msg_b1", "do it"),
+                OpenCodeApiStub.assistantMessage(session.id, "msg_b2", "done", null));
+    }
+
+    private static DispatchRequest continuing(String sessionId) {
+        return DispatchRequest.of("do it", TASK_TIMEOUT).withTurn(new TurnStart(sessionId, false, null, null, List.of()));
+    }
+
+    @Test
+    void aContinuedSessionIsToldWithTheNewestMessageBeforeItsPrompt() throws Exception {
+        StubSession session = sessionWithAnEarlierTurn();
+        List<String> judgedAfter = new CopyOnWriteArrayList<>();
+        CompletableFuture<DispatchResult> future = dispatcher.dispatch(continuing(session.id), new AttemptListener() {
+            @Override
+            public void sessionCreated(String server, String sessionId, String after) {
+                judgedAfter.add(sessionId + " " + after + " " + session.prompts.get());
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.prompts.get() == 1);
+        newTurnRepliedOnServer(session);
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).isEqualTo("done");
+        assertThat(judgedAfter).containsExactly(session.id + " msg_a2 0");
+    }
+
+    @Test
+    void aReattachedContinuedSessionWhosePromptNeverArrivedIsPromptedAndJudgesOnlyItsOwnReply() throws Exception {
+        StubSession session = sessionWithAnEarlierTurn();
+
+        CompletableFuture<DispatchResult> future = dispatcher.attach(
+                continuing(session.id).withTurn(continuing(session.id).turn().judgingAfter("msg_a2")), session.id, recording());
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.prompts.get() == 1);
+        newTurnRepliedOnServer(session);
+        stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
+
+        assertThat(future.get(10, SECONDS).text()).as("its own reply, not the earlier turn's").isEqualTo("done");
+        assertThat(session.prompts.get()).isEqualTo(1);
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void aReattachedContinuedSessionWhoseTurnRanIsCollectedWithoutAPrompt() throws Exception {
+        StubSession session = sessionWithAnEarlierTurn();
+        newTurnRepliedOnServer(session);
+
+        DispatchResult result = dispatcher.attach(continuing(session.id).withTurn(continuing(session.id).turn().judgingAfter("msg_a2")),
+                session.id, recording()).get(10, SECONDS);
+
+        assertThat(result.text()).isEqualTo("done");
+        assertThat(session.prompts.get()).isZero();
+    }
 }

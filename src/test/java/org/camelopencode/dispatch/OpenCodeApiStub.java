@@ -30,6 +30,7 @@ final class OpenCodeApiStub implements AutoCloseable {
 
     private static final AtomicInteger STEP_PARTS = new AtomicInteger();
     private static final Pattern SESSION_PATH = Pattern.compile("/session/([^/]+)/(prompt_async|message|abort)");
+    private static final Pattern ONE_SESSION = Pattern.compile("/session/(ses_[^/]+)");
 
     /** What the stub knows about one session. */
     static final class StubSession {
@@ -206,6 +207,13 @@ final class OpenCodeApiStub implements AutoCloseable {
         } else if (method.equals("GET") && path.equals("/question")) {
             questionReads.incrementAndGet();
             respond(exchange, 200, "[]");
+        } else if (method.equals("GET") && ONE_SESSION.matcher(path).matches()) {
+            String id = path.substring("/session/".length());
+            if (sessions.containsKey(id)) {
+                respond(exchange, 200, "{\"id\":\"" + id + "\",\"title\":\"stub\"}");
+            } else {
+                respond(exchange, 404, "{\"name\":\"NotFoundError\",\"data\":{\"message\":\"Session not found: " + id + "\"}}");
+            }
         } else {
             handleSessionCall(exchange, method, path, body);
         }
@@ -284,6 +292,12 @@ final class OpenCodeApiStub implements AutoCloseable {
     }
 
     // Message and event JSON in the shapes of OpenCode 1.18.33 (see the recordings).
+
+    /** A user message with this id and text. */
+    static String userMessage(String sessionId, String messageId, String text) {
+        return "{\"info\":{\"id\":\"" + messageId + "\",\"sessionID\":\"" + sessionId
+                + "\",\"role\":\"user\",\"time\":{\"created\":1}},\"parts\":[{\"id\":\"prt_u\",\"type\":\"text\",\"text\":\"" + text + "\"}]}";
+    }
 
     static String userMessage(String sessionId) {
         return "{\"info\":{\"id\":\"msg_user_" + sessionId + "\",\"sessionID\":\"" + sessionId

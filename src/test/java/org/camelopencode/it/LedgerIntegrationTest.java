@@ -230,11 +230,7 @@ class LedgerIntegrationTest {
         long id = ledger().begin(key, "unprompted", null, null, 1, SharedOpenCode.MODEL);
         ledger().attachSession(id, openCode.server().baseUri().toString(), recordedSession);
 
-        Path inbox = Files.createDirectories(work.resolve("inbox"));
-        Files.writeString(inbox.resolve("unprompted.md"), content);
-        Path result = work.resolve("outbox").resolve("unprompted.result.json");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
-        JsonNode record = JSON.readTree(Files.readString(result));
+        JsonNode record = runFile(work, "unprompted.md", content);
         assertThat(record.get("sessionId").asText()).isEqualTo(recordedSession);
         assertThat(record.get("text").asText()).isEqualTo("done in the recorded session");
         assertThat(record.get("attempts")).hasSize(1);
@@ -265,11 +261,7 @@ class LedgerIntegrationTest {
         long id = ledger().begin(key, "lost", null, null, 1, SharedOpenCode.MODEL);
         ledger().attachSession(id, openCode.server().baseUri().toString(), deadSession);
 
-        Path inbox = Files.createDirectories(work.resolve("inbox"));
-        Files.writeString(inbox.resolve("lost.md"), content);
-        Path result = work.resolve("outbox").resolve("lost.result.json");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
-        JsonNode record = JSON.readTree(Files.readString(result));
+        JsonNode record = runFile(work, "lost.md", content);
         assertThat(record.get("sessionId").asText()).startsWith("ses_").isNotEqualTo(deadSession);
         assertThat(record.get("text").asText()).isEqualTo("done on the retry");
         List<LedgerEntry> history = ledger().history(key);
@@ -278,5 +270,71 @@ class LedgerIntegrationTest {
         assertThat(history.get(0).errorMessage()).startsWith("lost:");
         assertThat(history.get(1).attempt()).isEqualTo(2);
         assertThat(record.get("attempts")).hasSize(2);
+    }
+
+    @Test
+    void aRecordedFollowUpWhosePromptNeverArrivedIsPromptedInItsSessionAndAnswersWithItsOwnReply() throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        openCode.model().when(RequestMatcher.promptContains("L-EARLIER")).reply(Reply.text("the earlier turn's reply"));
+        openCode.model().when(RequestMatcher.promptContains("L-FOLLOW")).reply(Reply.text("the follow-up's own reply"));
+        Path work = Files.createTempDirectory("ledger-follow-up-it-");
+        runner = startRunner(work, -1);
+        EarlierTurn earlier = sessionWithAnEarlierTurn(openCode, "L-EARLIER look around");
+        String session = earlier.session();
+        String newestBefore = earlier.newestMessage();
+        String content = "{\"sessionId\": \"" + session + "\", \"prompt\": \"L-FOLLOW go on\"}";
+        String key = TaskKeys.ofFile("follow.json", content.getBytes(StandardCharsets.UTF_8));
+        // Its runner recorded the continued session and the newest message before its prompt, then died before the prompt.
+        long id = ledger().begin(key, "follow", null, null, 1, SharedOpenCode.MODEL);
+        ledger().attachSession(id, openCode.server().baseUri().toString(), session, newestBefore);
+
+        JsonNode record = runFile(work, "follow.json", content);
+        assertThat(record.get("sessionId").asText()).isEqualTo(session);
+        assertThat(record.get("text").asText()).as("its own reply, not the earlier turn's").isEqualTo("the follow-up's own reply");
+        assertThat(record.get("attempts")).hasSize(1);
+        assertThat(ledger().history(key)).extracting(LedgerEntry::status).containsExactly(DispatchStatus.COMPLETED);
+        assertThat(openCode.model().scriptedRequests().stream().filter(request -> request.latestUserText().contains("L-FOLLOW")))
+                .hasSize(1);
+    }
+
+    /** A session that had one turn, and the id of its newest message (the reply). */
+    private record EarlierTurn(String session, String newestMessage) {
+    }
+
+    /** @return a new session that had one turn: this prompt and the model's reply */
+    private static EarlierTurn sessionWithAnEarlierTurn(SharedOpenCode openCode, String prompt) {
+        try (OpenCodeClient client = openCode.newClient()) {
+            String session = client.createSession("an earlier task").id();
+            client.prompt(session, PromptRequest.text(prompt).withModel(ModelReference.parse(SharedOpenCode.MODEL)), Duration.ofSeconds(30));
+            List<org.camelopencode.client.MessageWithParts> before = client.messages(session, null);
+            return new EarlierTurn(session, before.get(before.size() - 1).info().id());
+        }
+    }
+
+    /** Drops a task file into the runner's inbox and returns its result record, within 60 s. */
+    private static JsonNode runFile(Path work, String fileName, String content) throws IOException {
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        Files.writeString(inbox.resolve(fileName), content);
+        Path result = work.resolve("outbox").resolve(fileName.substring(0, fileName.lastIndexOf('.')) + ".result.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        return JSON.readTree(Files.readString(result));
+    }
+
+    @Test
+    void aFollowUpRecordsWithItsSessionTheNewestMessageBeforeItsPrompt() throws Exception {
+        SharedOpenCode openCode = SharedOpenCode.get();
+        openCode.model().when(RequestMatcher.promptContains("L-BEFORE")).reply(Reply.text("the first turn"));
+        openCode.model().when(RequestMatcher.promptContains("L-NEXT")).reply(Reply.text("the next turn"));
+        Path work = Files.createTempDirectory("ledger-judged-after-it-");
+        runner = startRunner(work, -1);
+        EarlierTurn earlier = sessionWithAnEarlierTurn(openCode, "L-BEFORE start");
+        String content = "{\"sessionId\": \"" + earlier.session() + "\", \"prompt\": \"L-NEXT go on\"}";
+
+        assertThat(runFile(work, "next.json", content).get("text").asText()).isEqualTo("the next turn");
+        assertThat(ledger().history(TaskKeys.ofFile("next.json", content.getBytes(StandardCharsets.UTF_8)))).singleElement()
+                .satisfies(entry -> {
+                    assertThat(entry.sessionId()).isEqualTo(earlier.session());
+                    assertThat(entry.judgedAfter()).as("what a re-attach would not judge").isEqualTo(earlier.newestMessage());
+                });
     }
 }

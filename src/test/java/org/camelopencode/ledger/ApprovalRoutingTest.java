@@ -33,7 +33,7 @@ class ApprovalRoutingTest {
 
     private static LedgerEntry entry(DispatchStatus status) {
         return new LedgerEntry(7, "key-1", "fix", null, null, 1, "instance-1", "ses_1", status, null, null, 0, 0, 0, 0, PAST, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     private static TaskClaim claim(String owner, boolean live) {

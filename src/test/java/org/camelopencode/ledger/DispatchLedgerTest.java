@@ -84,6 +84,25 @@ class DispatchLedgerTest {
     }
 
     @Test
+    void recordsTheMessageAContinuedSessionIsJudgedAfterWithItsSession() throws Exception {
+        long continued;
+        long fresh;
+        try (DispatchLedger ledger = DispatchLedger.open(settings())) {
+            continued = ledger.begin("follow-up.md#1", "follow-up", null, null, 1, "scripted/echo");
+            fresh = ledger.begin("new.md#2", "new", null, null, 1, "scripted/echo");
+            ledger.attachSession(continued, "instance-1", "ses_earlier", "msg_earlier_reply");
+            ledger.attachSession(fresh, "instance-1", "ses_new");
+        }
+        try (DispatchLedger ledger = DispatchLedger.open(settings())) {
+            assertThat(ledger.findRunning("follow-up.md#1")).get().satisfies(entry -> {
+                assertThat(entry.sessionId()).isEqualTo("ses_earlier");
+                assertThat(entry.judgedAfter()).isEqualTo("msg_earlier_reply");
+            });
+            assertThat(ledger.find(fresh).orElseThrow().judgedAfter()).isNull();
+        }
+    }
+
+    @Test
     void keepsFailuresAndEntriesAcrossReopening() throws Exception {
         long failed;
         long running;
