@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * attempt history are each one of these, composed with {@link #all(List)} where the attempt starts and passed with it.
  *
  * <p>{@link #sessionCreated(String, String, String)} is called by the {@link Dispatcher} right after {@code POST /session}
- * answered (or the continued session was found) and before the prompt is sent (never for a re-attached session); {@link #completed}, {@link #failed} or {@link #handedBack} is
- * called exactly once by whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
+ * answered (or the continued session was found) and before the prompt is sent (never for a re-attached session);
+ * {@link #completed}, {@link #failed} or {@link #handedBack} is called exactly once by whoever ends the attempt. Listeners must not block: they run on dispatch worker threads.
  */
 public interface AttemptListener {
 

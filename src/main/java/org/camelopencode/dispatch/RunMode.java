@@ -71,8 +71,8 @@ enum RunMode {
         @Override
         void startTurn(RunContext context, OpenCodeClient client, DispatchRequest request, String sessionId, String judgedAfter,
                 AttemptListener listener, Runnable judgeNow, Consumer<OpenCodeFailureException> failTurn) {
-            LOG.info("Re-attaching '{}' to its session {}: it has no message, its prompt never reached the server; sending it now",
-                    request.sessionTitle(), sessionId);
+            LOG.info("Re-attaching '{}' to its session {}: nothing of its turn is there, its prompt never reached the server;"
+                    + " sending it now", request.sessionTitle(), sessionId);
             TurnStarts.send(client, request, sessionId, failTurn);
         }
     },
