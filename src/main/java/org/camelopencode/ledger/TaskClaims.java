@@ -28,6 +28,11 @@ import javax.sql.DataSource;
 public final class TaskClaims {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * The trigger name of a claim that stores its Kafka task ({@code task_claims.trigger_name}): the Kafka take-over sweep
+     * runs those, so the clean-up of claims left on completed tasks keeps them.
+     */
+    public static final String KAFKA_TRIGGER = "kafka";
     private static final int MAX_ROUNDS = 10;
     private static final String CLAIM_COLUMNS = "task_key, owner, claimed_at, lease_until, takeovers, task_name, trigger_name,"
             + " task_body, CASE WHEN lease_until >= CURRENT_TIMESTAMP THEN 1 ELSE 0 END AS live";
@@ -153,9 +158,9 @@ public final class TaskClaims {
      */
     public int removeLeftOnCompletedTasks() {
         return update("DELETE FROM task_claims WHERE lease_until < CURRENT_TIMESTAMP"
-                + " AND (trigger_name IS NULL OR trigger_name <> 'kafka')"
-                + " AND EXISTS (SELECT 1 FROM dispatches d WHERE d.task_key = task_claims.task_key AND d.status = 'completed')",
-                "removing the claims stopped runners left on completed tasks");
+                + " AND (trigger_name IS NULL OR trigger_name <> ?)"
+                + " AND EXISTS (SELECT 1 FROM dispatches d WHERE d.task_key = task_claims.task_key AND d.status = ?)",
+                "removing the claims stopped runners left on completed tasks", KAFKA_TRIGGER, DispatchStatus.COMPLETED.wireName());
     }
 
     /**

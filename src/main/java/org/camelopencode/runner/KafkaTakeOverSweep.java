@@ -18,6 +18,7 @@ import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LedgerException;
 import org.camelopencode.ledger.TaskClaim;
+import org.camelopencode.ledger.TaskClaims;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ final class KafkaTakeOverSweep extends ServiceSupport {
         ClusterNode node = component.getClusterNode();
         List<TaskClaim> expired = new ArrayList<>();
         for (TaskClaim claim : ledger.claims().expired()) {
-            if ("kafka".equals(claim.trigger()) && claim.taskBody() != null) {
+            if (TaskClaims.KAFKA_TRIGGER.equals(claim.trigger()) && claim.taskBody() != null) {
                 expired.add(claim);
             }
         }

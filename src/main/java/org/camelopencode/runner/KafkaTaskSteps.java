@@ -18,6 +18,7 @@ import org.camelopencode.ledger.ClaimState;
 import org.camelopencode.ledger.ClusterNode;
 import org.camelopencode.ledger.DispatchLedger;
 import org.camelopencode.ledger.LedgerEntry;
+import org.camelopencode.ledger.TaskClaims;
 import org.camelopencode.ledger.TaskKeys;
 import org.camelopencode.observe.DispatchMetrics;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public class KafkaTaskSteps extends MessageTaskSteps {
         if (ledger != null && key != null) {
             ClusterNode node = component.getClusterNode();
             String recordKey = message.getHeader(KafkaConstants.KEY, String.class);
-            Claim claim = ledger.claims().claim(key, node, recordKey, "kafka", message.getBody(String.class));
+            Claim claim = ledger.claims().claim(key, node, recordKey, TaskClaims.KAFKA_TRIGGER, message.getBody(String.class));
             boolean completed = claim.state().mayRun() && ledger.findCompleted(key).isPresent();
             handOver = KafkaHandOver.decide(claim.state(), completed, node.clustered());
             if (claim.state() == ClaimState.TAKEN_OVER) {

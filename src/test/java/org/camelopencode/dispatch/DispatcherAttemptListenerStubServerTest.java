@@ -118,24 +118,34 @@ class DispatcherAttemptListenerStubServerTest {
         assertThat(told).isEmpty();
     }
 
+    /** The earlier turn of a continued session: "earlier" and its reply, msg_a2. */
+    private static String[] earlierTurn(String sessionId) {
+        return new String[] {OpenCodeApiStub.userMessage(sessionId, "msg_a1", "earlier"),
+                OpenCodeApiStub.assistantMessage(sessionId, "msg_a2", "earlier reply", null)};
+    }
+
     /** A session that already had a turn: "earlier" and its reply. */
     private StubSession sessionWithAnEarlierTurn() {
         String sessionId = client.createSession("a session with an earlier turn").id();
         StubSession session = stub.onlySession();
-        session.idleWith(OpenCodeApiStub.userMessage(sessionId, "msg_a1", "earlier"),
-                OpenCodeApiStub.assistantMessage(sessionId, "msg_a2", "earlier reply", null));
+        session.idleWith(earlierTurn(sessionId));
         return session;
     }
 
     private static void newTurnRepliedOnServer(StubSession session) {
-        session.idleWith(OpenCodeApiStub.userMessage(session.id, "msg_a1", "earlier"),
-                OpenCodeApiStub.assistantMessage(session.id, "msg_a2", "earlier reply", null),
-                OpenCodeApiStub.userMessage(session.id, "msg_b1", "do it"),
+        String[] earlier = earlierTurn(session.id);
+        session.idleWith(earlier[0], earlier[1], OpenCodeApiStub.userMessage(session.id, "msg_b1", "do it"),
                 OpenCodeApiStub.assistantMessage(session.id, "msg_b2", "done", null));
     }
 
     private static DispatchRequest continuing(String sessionId) {
         return DispatchRequest.of("do it", TASK_TIMEOUT).withTurn(new TurnStart(sessionId, false, null, null, List.of()));
+    }
+
+    /** @return the continued request as a re-attach sees it: judged only after the earlier turn's reply */
+    private static DispatchRequest reattachedAfterTheEarlierTurn(String sessionId) {
+        DispatchRequest continued = continuing(sessionId);
+        return continued.withTurn(continued.turn().judgingAfter("msg_a2"));
     }
 
     @Test
@@ -160,8 +170,8 @@ class DispatcherAttemptListenerStubServerTest {
     void aReattachedContinuedSessionWhosePromptNeverArrivedIsPromptedAndJudgesOnlyItsOwnReply() throws Exception {
         StubSession session = sessionWithAnEarlierTurn();
 
-        CompletableFuture<DispatchResult> future = dispatcher.attach(
-                continuing(session.id).withTurn(continuing(session.id).turn().judgingAfter("msg_a2")), session.id, recording());
+        CompletableFuture<DispatchResult> future = dispatcher.attach(reattachedAfterTheEarlierTurn(session.id), session.id,
+                recording());
         await().atMost(Duration.ofSeconds(5)).until(() -> session.prompts.get() == 1);
         newTurnRepliedOnServer(session);
         stub.pushEvent(OpenCodeApiStub.sessionIdle(session.id));
@@ -176,8 +186,8 @@ class DispatcherAttemptListenerStubServerTest {
         StubSession session = sessionWithAnEarlierTurn();
         newTurnRepliedOnServer(session);
 
-        DispatchResult result = dispatcher.attach(continuing(session.id).withTurn(continuing(session.id).turn().judgingAfter("msg_a2")),
-                session.id, recording()).get(10, SECONDS);
+        DispatchResult result = dispatcher.attach(reattachedAfterTheEarlierTurn(session.id), session.id, recording())
+                .get(10, SECONDS);
 
         assertThat(result.text()).isEqualTo("done");
         assertThat(session.prompts.get()).isZero();
